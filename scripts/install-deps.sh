@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs every Debian package hako needs to build, test and benchmark.
+# Idempotent, and fast when everything is already present: apt is only
+# consulted for packages that dpkg does not report as installed.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake pkg-config
+  libfmt-dev nlohmann-json3-dev libseccomp-dev libsqlite3-dev libgtest-dev
+  # tests and the demo
+  bats jq busybox-static iproute2 util-linux procps
+  # peers for benchmarks and comparison
+  runc crun
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,25 @@
+// Whole-file reads and writes, with errors that name the path.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/error.h"
+
+namespace hako {
+
+Result<std::string> read_file(const std::string& path);
+// Writes `data` to an existing or new file (truncating), mode for new files.
+Result<> write_file(const std::string& path, std::string_view data, int mode = 0644);
+// Writes to path.tmp, fsyncs nothing (state is in tmpfs), renames over path:
+// readers see the old or the new content, never a torn file.
+Result<> write_file_atomic(const std::string& path, std::string_view data, int mode = 0644);
+// Writes to a file that must already exist (cgroup and proc files) in one write().
+Result<> write_existing(const std::string& path, std::string_view data);
+// mkdir -p; succeeds if the directory exists.
+Result<> make_dirs(const std::string& path, int mode = 0755);
+// rm -rf that stays on one filesystem and never follows symlinks.
+Result<> remove_tree(const std::string& path);
+bool path_exists(const std::string& path);
+
+}  // namespace hako

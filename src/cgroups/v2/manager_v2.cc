@@ -1,0 +1,90 @@
+#include "cgroups/v2/manager_v2.h"
+
+#include <algorithm>
+
+#include "base/files.h"
+#include "base/strings.h"
+#include "cgroups/cgroup_files.h"
+
+namespace hako::cgroups::v2 {
+
+uint64_t shares_to_weight(uint64_t shares) {
+  if (shares == 0) return 0;
+  shares = std::clamp<uint64_t>(shares, 2, 262144);
+  return 1 + ((shares - 2) * 9999) / 262142;
+}
+
+Result<std::unique_ptr<Manager>> make(const std::string& path, const Environment& env) {
+  std::string p = path;
+  if (p.empty() || p[0] != '/') {
+    TRY_ASSIGN(auto self, read_file(env.self_cgroup));
+    std::string own = "/";
+    for (const auto& line : split(self, '\n'))
+      if (line.starts_with("0::")) own = std::string(trim(line.substr(3)));
+    p = (own == "/" ? "" : own) + "/" + p;
+  }
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  return std::make_unique<ManagerV2>(env.root, p);
+}
+
+static const char* kControllers[] = {"cpu", "cpuset", "io", "memory", "pids", "hugetlb"};
+
+Result<> ManagerV2::create() {
+  // Enable the controllers we may use in each ancestor, top down, then
+  // create the leaf. Controllers the parent lacks are simply not offered.
+  std::string dir = root_;
+  for (const auto& part : split(path_.substr(1), '/')) {
+    if (part.empty()) continue;
+    auto available = CgroupDir{dir}.read("cgroup.controllers");
+    if (available) {
+      auto have = split(std::string(trim(*available)), ' ');
+      std::string enable;
+      for (const char* c : kControllers)
+        if (std::find(have.begin(), have.end(), c) != have.end()) enable += fmt::format("{}+{}", enable.empty() ? "" : " ", c);
+      if (!enable.empty()) (void)CgroupDir{dir}.write("cgroup.subtree_control", enable);
+    }
+    dir += "/" + part;
+    TRY_CTX(make_dirs(dir), "creating cgroup");
+  }
+  return {};
+}
+
+Result<> ManagerV2::apply(const Resources& r) {
+  CgroupDir d{dir()};
+  auto max_or = [](int64_t v) { return v < 0 ? std::string("max") : std::to_string(v); };
+  if (r.memory_limit) TRY(d.write("memory.max", max_or(*r.memory_limit)));
+  if (r.memory_reservation) TRY(d.write("memory.low", max_or(*r.memory_reservation)));
+  if (r.memory_swap) {
+    // v1's swap is memory+swap; v2's memory.swap.max is swap alone.
+    std::string swap = "max";
+    if (*r.memory_swap >= 0 && r.memory_limit && *r.memory_limit >= 0) {
+      if (*r.memory_swap < *r.memory_limit)
+        return fail(ErrorKind::InvalidArgument, "linux.resources.memory.swap: {} is below the memory limit {}",
+                    *r.memory_swap, *r.memory_limit);
+      swap = std::to_string(*r.memory_swap - *r.memory_limit);
+    }
+    TRY(d.write("memory.swap.max", swap));
+  }
+  if (r.disable_oom_killer && *r.disable_oom_killer)
+    return fail(ErrorKind::NotSupported, "linux.resources.memory.disableOOMKiller: cgroup v2 cannot disable the OOM killer");
+  if (r.cpu_shares) TRY(d.write("cpu.weight", static_cast<int64_t>(shares_to_weight(*r.cpu_shares))));
+  if (r.cpu_quota || r.cpu_period) {
+    std::string quota = r.cpu_quota && *r.cpu_quota > 0 ? std::to_string(*r.cpu_quota) : "max";
+    TRY(d.write("cpu.max", fmt::format("{} {}", quota, r.cpu_period.value_or(100000))));
+  }
+  if (r.cpu_burst) TRY(d.write("cpu.max.burst", static_cast<int64_t>(*r.cpu_burst)));
+  if (!r.cpuset_cpus.empty()) TRY(d.write("cpuset.cpus", r.cpuset_cpus));
+  if (!r.cpuset_mems.empty()) TRY(d.write("cpuset.mems", r.cpuset_mems));
+  if (r.pids_limit) TRY(d.write("pids.max", *r.pids_limit > 0 ? std::to_string(*r.pids_limit) : "max"));
+  return {};
+}
+
+Result<> ManagerV2::add_process(pid_t pid) { return CgroupDir{dir()}.write("cgroup.procs", static_cast<int64_t>(pid)); }
+
+Result<std::vector<pid_t>> ManagerV2::processes() const { return CgroupDir{dir()}.pids(); }
+
+Result<> ManagerV2::destroy() { return remove_cgroup(dir()); }
+
+std::vector<CgroupView> ManagerV2::views() const { return {{"", "", dir()}}; }
+
+}  // namespace hako::cgroups::v2

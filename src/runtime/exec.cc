@@ -1,0 +1,146 @@
+// exec: a new process inside a running container. A helper joins the
+// container's cgroup and namespaces (user first, mount last), then clones
+// the process itself so that it lands in the container's pid namespace too,
+// as a child of the exec command (CLONE_PARENT) which can wait for it.
+#include <fcntl.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base/files.h"
+#include "cgroups/manager.h"
+#include "linux/process.h"
+#include "runtime/process_setup.h"
+#include "runtime/runtime.h"
+#include "runtime/sync.h"
+#include "sys/syscalls.h"
+
+namespace hako::runtime {
+
+namespace {
+
+struct NsFd {
+  oci::NamespaceType type;
+  UniqueFd fd;
+};
+
+// The container's namespaces that differ from ours, in joining order.
+Result<std::vector<NsFd>> open_namespaces(pid_t pid, const oci::Spec& spec) {
+  using T = oci::NamespaceType;
+  std::vector<NsFd> out;
+  for (T t : {T::User, T::Ipc, T::Uts, T::Network, T::Pid, T::Cgroup, T::Time, T::Mount}) {
+    if (!spec.has_namespace(t)) continue;
+    std::string theirs = fmt::format("/proc/{}/ns/{}", pid, oci::proc_ns_name(t));
+    struct stat a, b;
+    if (::stat(theirs.c_str(), &a) < 0) return fail_sys(fmt::format("container namespace {}", theirs));
+    std::string ours = fmt::format("/proc/self/ns/{}", oci::proc_ns_name(t));
+    if (::stat(ours.c_str(), &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) continue;
+    UniqueFd fd(::open(theirs.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd) return fail_sys(fmt::format("open {}", theirs));
+    out.push_back({t, std::move(fd)});
+  }
+  return out;
+}
+
+[[noreturn]] void die(int sync, const Error& e) {
+  (void)send_message(sync, error_message(e));
+  ::_exit(1);
+}
+
+[[noreturn]] void exec_child(const ExecOptions& opts, int sync, int console) {
+  const oci::Process& p = opts.process;
+  if (p.terminal) {
+    auto r = attach_console(console, p);
+    if (!r) die(sync, r.error().context("setting up the console"));
+    ::close(console);
+  }
+  auto rl = linux::apply_rlimits(p.rlimits);
+  if (!rl) die(sync, rl.error());
+  if (p.oom_score_adj) (void)write_existing("/proc/self/oom_score_adj", std::to_string(*p.oom_score_adj));
+  if (p.user.umask) ::umask(*p.user.umask);
+  auto target = resolve_exec(p);
+  if (!target) die(sync, target.error());
+  auto priv = drop_privileges(p, true);
+  if (!priv) die(sync, priv.error());
+  auto cwd = enter_cwd(p.cwd);
+  if (!cwd) die(sync, cwd.error());
+  auto fds = prepare_fds(opts.preserve_fds);
+  if (!fds) die(sync, fds.error());
+  die(sync, exec_target(*target));
+}
+
+}  // namespace
+
+Result<pid_t> exec(const Store& store, const std::string& id, const ExecOptions& opts) {
+  TRY_ASSIGN(auto rec, store.load(id));
+  std::string status = current_status(rec);
+  if (status != "running" && status != "created")
+    return fail(ErrorKind::Conflict, "cannot exec in container \"{}\": it is {}", id, status);
+  TRY_ASSIGN(auto spec, store.load_spec(id));
+  TRY_ASSIGN(auto namespaces, open_namespaces(rec.pid, spec));
+  TRY_ASSIGN(auto cgroup, cgroups::from_json(rec.cgroup));
+  if (opts.process.terminal && opts.console_socket.empty() && opts.console_fd < 0)
+    return fail(ErrorKind::InvalidArgument, "--tty needs --console-socket");
+  UniqueFd console;
+  if (opts.process.terminal) {
+    if (opts.console_fd >= 0) {
+      console.reset(::fcntl(opts.console_fd, F_DUPFD_CLOEXEC, 3 + opts.preserve_fds));
+    } else {
+      // connect_unix lives with create; a plain connect is enough here.
+      UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+      sockaddr_un addr{};
+      addr.sun_family = AF_UNIX;
+      if (opts.console_socket.size() >= sizeof addr.sun_path)
+        return fail(ErrorKind::InvalidArgument, "--console-socket {}: path too long", opts.console_socket);
+      std::copy(opts.console_socket.begin(), opts.console_socket.end(), addr.sun_path);
+      if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+        return fail_sys(fmt::format("connecting to console socket {}", opts.console_socket));
+      console = std::move(fd);
+    }
+  }
+  TRY_ASSIGN(auto pair, SyncPair::make());
+  bool new_user_ns = false;
+  for (const auto& ns : namespaces) new_user_ns |= ns.type == oci::NamespaceType::User;
+
+  pid_t helper = ::fork();
+  if (helper < 0) return fail_sys("fork");
+  if (helper == 0) {
+    int sync = pair.child.get();
+    std::vector<int> keep = {sync, console.get()};
+    for (const auto& ns : namespaces) keep.push_back(ns.fd.get());
+    close_fds_except(3 + opts.preserve_fds, keep);
+    auto joined = cgroup->add_process(::getpid());
+    if (!joined) die(sync, joined.error().context("joining the container's cgroup"));
+    for (const auto& ns : namespaces) {
+      if (::setns(ns.fd.get(), oci::clone_flag(ns.type)) < 0)
+        die(sync, sys_error(fmt::format("joining the container's {} namespace", oci::to_string(ns.type))));
+      ::close(ns.fd.get());
+    }
+    if (new_user_ns && (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0))
+      die(sync, sys_error("becoming root in the container's user namespace"));
+    pid_t pid = sys::fork_with_flags(CLONE_PARENT);
+    if (pid < 0) die(sync, sys_error("clone"));
+    if (pid == 0) exec_child(opts, sync, console.get());
+    (void)send_message(sync, {{"type", "pid"}, {"pid", pid}});
+    ::_exit(0);
+  }
+  pair.child.reset();
+  console.reset();
+  int status_code;
+  ::waitpid(helper, &status_code, 0);
+  TRY_ASSIGN(auto msg, expect_message(pair.parent.get(), "pid"));
+  pid_t pid = msg["pid"].get<pid_t>();
+  // EOF: the process exec'd (the socket is close-on-exec). A message: it failed.
+  auto after = receive_message(pair.parent.get());
+  if (after && *after && (**after).value("type", "") == "error") {
+    ::waitpid(pid, nullptr, 0);
+    return std::unexpected(error_from_message(**after));
+  }
+  if (!opts.pid_file.empty()) TRY_CTX(write_file_atomic(opts.pid_file, std::to_string(pid)), "--pid-file");
+  return pid;
+}
+
+}  // namespace hako::runtime
