@@ -114,6 +114,10 @@ Result<Plan> load_bundle(const CreateOptions& opts) {
   TRY_CTX(oci::validate_spec(*spec), config);
   p.spec = std::move(*spec);
   if (!p.spec.process) return fail(ErrorKind::InvalidArgument, "{}: process: required to create a container", config);
+  if (opts.listen_fds > 0) {
+    p.spec.process->env.push_back(fmt::format("LISTEN_FDS={}", opts.listen_fds));
+    p.spec.process->env.push_back("LISTEN_PID=1");
+  }
   if (!p.spec.linux) p.spec.linux.emplace();
   if (!p.spec.has_namespace(oci::NamespaceType::Mount))
     return fail(ErrorKind::InvalidArgument, "{}: linux.namespaces: a mount namespace is required", config);
@@ -251,7 +255,7 @@ Result<Created> create(const Store& store, const CreateOptions& opts) {
     TRY(send_message(pair.parent.get(), {{"type", "hooks-done"}}));
   }
   if (!spec.hooks.create_container.empty())
-    TRY(send_message(pair.parent.get(), {{"type", "state"}, {"pid", pid}, {"bundle", plan.bundle}}));
+    TRY(send_message(pair.parent.get(), {{"type", "state"}, {"bundle", plan.bundle}}));
   TRY(expect_message(pair.parent.get(), "created"));
 
   Record rec;

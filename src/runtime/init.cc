@@ -75,7 +75,7 @@ Result<UniqueFd> wait_for_start(int sync, int listen_fd) {
         sync_open = false;  // `create` finished and went away
         continue;
       }
-      if ((*msg)->value("type", "") == "start") return UniqueFd(::dup(sync));
+      if ((*msg)->value("type", "") == "start") return UniqueFd(::fcntl(sync, F_DUPFD_CLOEXEC, 0));
     }
   }
 }
@@ -129,7 +129,8 @@ void container_init(InitPlan& plan) {
   if (!spec.hooks.create_container.empty()) {
     auto msg = expect_message(sync, "state");
     if (!msg) die(sync, msg.error());
-    state.pid = (*msg)["pid"].get<int>();
+    // Hooks in the container's namespaces see its pid as the container does.
+    state.pid = static_cast<int>(::getpid());
     state.bundle = (*msg)["bundle"].get<std::string>();
     state.annotations = spec.annotations;
     STEP(run_hooks(spec.hooks.create_container, state, "createContainer"), "createContainer hooks");

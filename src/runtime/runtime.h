@@ -24,6 +24,9 @@ struct CreateOptions {
   bool no_pivot = false;
   bool no_new_keyring = false;
   int preserve_fds = 0;
+  // systemd socket activation: how many of the preserved fds are listening
+  // sockets (LISTEN_FDS); the process gets LISTEN_FDS and LISTEN_PID=1.
+  int listen_fds = 0;
   // Set by `run` when it proxies a terminal itself: the socket to send the
   // pty master to, instead of connecting to console_socket.
   int console_fd = -1;

@@ -33,7 +33,9 @@ pid_t fork_with_flags(uint64_t flags, int exit_signal) {
   struct clone_args args;
   std::memset(&args, 0, sizeof args);
   args.flags = flags;
-  args.exit_signal = static_cast<uint64_t>(exit_signal);
+  // With CLONE_PARENT the child inherits our own exit signal; clone3
+  // insists that none is given then.
+  args.exit_signal = (flags & CLONE_PARENT) ? 0 : static_cast<uint64_t>(exit_signal);
   return static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof args));
 }
 

@@ -40,9 +40,12 @@ setup_running() {
 	# PID 1 in the container's pid namespace is the init (sleep)
 	run rt exec "$CID" cat /proc/1/cmdline
 	assert_match '^sleep'
-	# exec'd process joins the container's cgroup
-	run rt exec "$CID" cat /proc/self/cgroup
-	assert_match "hako-test/$CID"
+	# exec'd process joins the container's cgroup (seen from the host: with
+	# a cgroup namespace the container itself sees only "/")
+	ctr exec --detach --pid-file "$TEST_DIR/exec.pid" "$CID" sleep 100
+	assert_match "hako-test/$CID" "$(cat /proc/"$(cat "$TEST_DIR/exec.pid")"/cgroup)"
+	# and its cgroup namespace
+	assert_eq "$(readlink /proc/"$(cat "$TEST_DIR/exec.pid")"/ns/cgroup)" "$(readlink /proc/"$pid"/ns/cgroup)"
 }
 
 @test "exec --process FILE" {

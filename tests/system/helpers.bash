@@ -29,8 +29,10 @@ WAIT_TIMEOUT=${WAIT_TIMEOUT:-10}
 # ---------------------------------------------------------------------------
 
 setup() {
+	TEST_DIR=
 	[ -x "$RUNTIME" ] || skip "runtime $RUNTIME not found"
 	[ -x "$BUSYBOX" ] || skip "busybox not found at $BUSYBOX"
+	[ "$(id -u)" -eq 0 ] || skip "must run as root"
 
 	TEST_DIR=${BATS_TEST_TMPDIR:-$(mktemp -d /tmp/hako-test.XXXXXX)}
 	ROOT="$TEST_DIR/state"
@@ -44,6 +46,9 @@ setup() {
 
 teardown() {
 	local leaks=() id m pid
+	# setup skipped before creating anything: nothing to check (and an
+	# empty TEST_DIR would match every mount)
+	[ -n "${TEST_DIR:-}" ] || return 0
 
 	# Delete every container the runtime still knows about.
 	if [ -d "$ROOT" ]; then
@@ -52,10 +57,20 @@ teardown() {
 		done
 	fi
 
-	# Processes whose root or cwd lives inside the test dir.
-	for pid in $(leaked_pids); do
+	# Processes left in the containers' cgroups or rootfs.
+	local pids i
+	# Give processes that are already dying a moment to disappear.
+	for ((i = 0; i < 20; i++)); do
+		pids=$(leaked_pids)
+		[ -z "$pids" ] && break
+		sleep 0.05
+	done
+	for pid in $pids; do
 		leaks+=("process $pid ($(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null))")
 		kill -9 "$pid" 2>/dev/null || true
+	done
+	for pid in $pids; do
+		wait_for sh -c "! kill -0 $pid 2>/dev/null || grep -q '^State:.*Z' /proc/$pid/status" 2>/dev/null || true
 	done
 
 	# Mounts that mention the test dir.
@@ -71,9 +86,8 @@ teardown() {
 		leaks+=("cgroup $m")
 		rmdir "$m" 2>/dev/null || true
 	done < <(leaked_cgroups)
-	# Remove the (empty) shared parent cgroups; ignore failures.
-	find /sys/fs/cgroup -depth -type d -name 'hako-test*' -empty \
-		-exec rmdir {} \; 2>/dev/null || true
+	# Remove the shared parent "hako-test" cgroups once they have no
+	# children (rmdir fails, harmlessly, while other containers use them).
 	find /sys/fs/cgroup -depth -type d -name 'hako-test' \
 		-exec rmdir {} \; 2>/dev/null || true
 
@@ -97,16 +111,25 @@ leaked_mounts() {
 
 # cgroup directories named after the test's containers.
 leaked_cgroups() {
-	find /sys/fs/cgroup -type d -name "${CID}*" 2>/dev/null
+	find /sys/fs/cgroup -type d \( -name "$CID" -o -name "$CID-*" \) 2>/dev/null
 }
 
-# Pids of processes whose root or cwd is inside the test dir (other than us).
+# Pids of processes (other than us) that belong to this test: in a cgroup
+# named after one of its containers, or with root/cwd inside the test dir.
+# (A pivoted container's /proc/PID/root reads as "/" from the host, so the
+# cgroup is the reliable criterion.)
 leaked_pids() {
 	local p r c
 	for p in /proc/[0-9]*; do
 		p=${p#/proc/}
 		[ "$p" = "$$" ] && continue
 		[ "$p" = "$BASHPID" ] && continue
+		# zombies are just waiting for their (new) parent to reap them
+		grep -q '^State:[[:space:]]*Z' "/proc/$p/status" 2>/dev/null && continue
+		if grep -qE -- "/${CID}(-[^/]*)?\$" "/proc/$p/cgroup" 2>/dev/null; then
+			echo "$p"
+			continue
+		fi
 		r=$(readlink "/proc/$p/root" 2>/dev/null) || continue
 		c=$(readlink "/proc/$p/cwd" 2>/dev/null) || c=
 		case "$r" in "$TEST_DIR"/*) echo "$p"; continue ;; esac
@@ -291,6 +314,11 @@ assert_nothing_left() {
 	[ "$status" -ne 0 ] || fail "state for $id still exists: $output"
 	[ ! -e "$ROOT/$id" ] || fail "state dir $ROOT/$id left behind"
 	rt list -q | grep -qx -- "$id" && fail "$id still listed"
+	local i
+	for ((i = 0; i < 40; i++)); do
+		[ -z "$(leaked_pids)" ] && break
+		sleep 0.05
+	done
 	[ -z "$(leaked_pids)" ] || fail "processes left: $(leaked_pids)"
 	[ -z "$(leaked_mounts)" ] || fail "mounts left: $(leaked_mounts)"
 	[ -z "$(find /sys/fs/cgroup -type d -name "$id" 2>/dev/null)" ] ||

@@ -37,9 +37,15 @@ Result<rt::CreateOptions> create_options(const Args& a, std::string_view verb) {
     if (!n || *n < 0) return fail(ErrorKind::InvalidArgument, "--preserve-fds: \"{}\" is not a count", a.get("preserve-fds"));
     o.preserve_fds = static_cast<int>(*n);
   }
-  // systemd socket activation: LISTEN_FDS fds after stdio are passed on too.
-  if (const char* listen = getenv("LISTEN_FDS")) {
-    if (auto n = parse_int(listen); n && *n > 0) o.preserve_fds += static_cast<int>(*n);
+  // systemd socket activation: LISTEN_FDS fds after stdio are passed on
+  // too, when they were meant for us (LISTEN_PID is our pid).
+  const char* listen = getenv("LISTEN_FDS");
+  const char* listen_pid = getenv("LISTEN_PID");
+  if (listen && listen_pid && parse_int(listen_pid) == getpid()) {
+    if (auto n = parse_int(listen); n && *n > 0) {
+      o.listen_fds = static_cast<int>(*n);
+      o.preserve_fds += o.listen_fds;
+    }
   }
   return o;
 }
