@@ -5,7 +5,7 @@
 # 1.2 config.json that runs ARGS (default: sh) without a terminal.  The
 # same bundle is meant to be handed to hako, runc and crun, so the config
 # only uses features all three understand and mirrors what `runc spec`
-# generates (minus the terminal and the /sys/fs/cgroup mount, see below).
+# generates (minus the terminal).
 #
 # Idempotent: config.json is always rewritten; the rootfs is reused and
 # only topped up, because deleting and recreating files on this ext4
@@ -80,11 +80,9 @@ printf '%s\n' \
 printf '%s\n' "$hostname" >"$rootfs/etc/hostname"
 
 # The defaults below follow `runc spec` (runc 1.1/1.2) so that results are
-# comparable with what people get from runc out of the box.  Deliberately
-# left out: the ro /sys/fs/cgroup mount, since on this cgroup v1 host it
-# means a bind mount per controller, which would dominate a /bin/true
-# benchmark and is not what the benchmarks are about.  The masked paths
-# include runc 1.2's /sys/devices/virtual/powercap; runtimes skip masked
+# comparable with what people get from runc out of the box, including the
+# read-only /sys/fs/cgroup mount (one mount per hierarchy on cgroup v1).
+# The masked paths include runc 1.2's /sys/devices/virtual/powercap; runtimes skip masked
 # paths that do not exist.
 # ARGS go in as named --arg values, not jq --args: jq 1.6 would parse
 # container arguments such as "-c" as its own options (it has no "--"),
@@ -133,7 +131,9 @@ config=$(
       { destination: "/dev/mqueue", type: "mqueue", source: "mqueue",
         options: ["nosuid", "noexec", "nodev"] },
       { destination: "/sys", type: "sysfs", source: "sysfs",
-        options: ["nosuid", "noexec", "nodev", "ro"] }
+        options: ["nosuid", "noexec", "nodev", "ro"] },
+      { destination: "/sys/fs/cgroup", type: "cgroup", source: "cgroup",
+        options: ["nosuid", "noexec", "nodev", "relatime", "ro"] }
     ],
     linux: {
       resources: {
