@@ -7,7 +7,8 @@ Result<Json> parse_json(std::string_view text, std::string_view what) {
   if (j.is_discarded()) {
     // Parse again with exceptions only to learn where it broke.
     try {
-      (void)Json::parse(text);
+      Json discard = Json::parse(text);
+    (void)discard;
     } catch (const Json::parse_error& e) {
       return fail(ErrorKind::InvalidArgument, "{}: malformed JSON at byte {}", what, e.byte);
     }

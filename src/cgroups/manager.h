@@ -34,6 +34,14 @@ class Manager {
   virtual Result<> destroy() = 0;
   // How the container sees its cgroups at /sys/fs/cgroup.
   virtual std::vector<CgroupView> views() const = 0;
+  // Freezes or thaws every process, returning once the kernel says done.
+  virtual Result<> set_frozen(bool frozen) = 0;
+  virtual Result<bool> frozen() const = 0;
+  // runc's "stats" event data: cpu, memory, pids, blkio, hugetlb figures.
+  virtual Result<Json> stats() const = 0;
+  // The file whose change signals an OOM kill (v2 memory.events; v1 uses
+  // memory.oom_control through cgroup.event_control), and the count so far.
+  virtual Result<uint64_t> oom_kills() const = 0;
 };
 
 struct Environment {

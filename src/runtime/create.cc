@@ -17,6 +17,7 @@
 #include "base/log.h"
 #include "cgroups/manager.h"
 #include "linux/process.h"
+#include "linux/seccomp_filter.h"
 #include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/runtime.h"
@@ -184,12 +185,13 @@ Result<Created> create(const Store& store, const CreateOptions& opts) {
   TRY_ASSIGN(auto plan, load_bundle(opts));
   TRY_ASSIGN(auto resources, cgroups::parse_resources(plan.spec.linux->resources));
   TRY_ASSIGN(auto cgroup, cgroups::for_new_container(plan.spec.linux->cgroups_path, opts.id));
+  TRY_ASSIGN(auto seccomp, linux::SeccompFilter::compile(plan.spec.linux->seccomp));
   const oci::Spec& spec = plan.spec;
   if (spec.process->terminal && opts.console_socket.empty() && opts.console_fd < 0)
     return fail(ErrorKind::InvalidArgument, "process.terminal is true: --console-socket is required");
 
   TRY(store.reserve(opts.id));
-  Rollback rollback{store, opts.id};
+  Rollback rollback{store, opts.id, 0, nullptr};
   TRY_ASSIGN(auto lock, store.lock(opts.id));
   TRY(store.save_spec(opts.id, plan.config_text));
 
@@ -204,6 +206,11 @@ Result<Created> create(const Store& store, const CreateOptions& opts) {
     } else {
       TRY_ASSIGN(console, connect_unix(opts.console_socket, "console socket"));
     }
+  }
+  UniqueFd seccomp_listener;
+  if (seccomp && seccomp->uses_notify()) {
+    TRY_ASSIGN(seccomp_listener, connect_unix(seccomp->listener_path(), "linux.seccomp.listenerPath"));
+    TRY_ASSIGN(seccomp_listener, lift(std::move(seccomp_listener), opts.preserve_fds));
   }
   TRY_ASSIGN(auto listen_fd, listen_for_start(store.dir(opts.id)));
   TRY_ASSIGN(auto pair, SyncPair::make());
@@ -221,6 +228,8 @@ Result<Created> create(const Store& store, const CreateOptions& opts) {
   init.sync_fd = pair.child.get();
   init.start_fd = listen_fd.get();
   init.console_fd = console.get();
+  init.seccomp = seccomp.get();
+  init.seccomp_listener_fd = seccomp_listener.get();
   init.cgroup_v2 = rollback.cgroup->version() == cgroups::Version::V2;
   init.cgroups = rollback.cgroup->views();
   uint64_t flags = 0;
@@ -237,6 +246,7 @@ Result<Created> create(const Store& store, const CreateOptions& opts) {
   pair.child.reset();
   listen_fd.reset();
   console.reset();
+  seccomp_listener.reset();
 
   if (init.new_user_ns) TRY(linux::write_id_mappings(pid, spec.linux->uid_mappings, spec.linux->gid_mappings));
   TRY(rollback.cgroup->add_process(pid));

@@ -4,6 +4,7 @@
 // as a child of the exec command (CLONE_PARENT) which can wait for it.
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -13,6 +14,7 @@
 #include "base/files.h"
 #include "cgroups/manager.h"
 #include "linux/process.h"
+#include "linux/seccomp_filter.h"
 #include "runtime/process_setup.h"
 #include "runtime/runtime.h"
 #include "runtime/sync.h"
@@ -50,7 +52,13 @@ Result<std::vector<NsFd>> open_namespaces(pid_t pid, const oci::Spec& spec) {
   ::_exit(1);
 }
 
-[[noreturn]] void exec_child(const ExecOptions& opts, int sync, int console) {
+struct SeccompPlan {
+  const linux::SeccompFilter* filter = nullptr;
+  int listener_fd = -1;
+  Json state;
+};
+
+[[noreturn]] void exec_child(const ExecOptions& opts, int sync, int console, const SeccompPlan& seccomp) {
   const oci::Process& p = opts.process;
   if (p.terminal) {
     auto r = attach_console(console, p);
@@ -63,12 +71,22 @@ Result<std::vector<NsFd>> open_namespaces(pid_t pid, const oci::Spec& spec) {
   if (p.user.umask) ::umask(*p.user.umask);
   auto target = resolve_exec(p);
   if (!target) die(sync, target.error());
+  // The container's seccomp profile applies to exec'd processes too.
+  if (!p.no_new_privileges) {
+    auto r = load_seccomp(seccomp.filter, seccomp.listener_fd, seccomp.state);
+    if (!r) die(sync, r.error().context("linux.seccomp"));
+  }
   auto priv = drop_privileges(p, true);
   if (!priv) die(sync, priv.error());
   auto cwd = enter_cwd(p.cwd);
   if (!cwd) die(sync, cwd.error());
   auto fds = prepare_fds(opts.preserve_fds);
   if (!fds) die(sync, fds.error());
+  if (p.no_new_privileges) {
+    auto r = load_seccomp(seccomp.filter, seccomp.listener_fd, seccomp.state);
+    if (!r) die(sync, r.error().context("linux.seccomp"));
+  }
+  if (seccomp.listener_fd >= 0) ::close(seccomp.listener_fd);
   die(sync, exec_target(*target));
 }
 
@@ -101,6 +119,23 @@ Result<pid_t> exec(const Store& store, const std::string& id, const ExecOptions&
       console = std::move(fd);
     }
   }
+  TRY_ASSIGN(auto filter, linux::SeccompFilter::compile(spec.linux ? spec.linux->seccomp : Json()));
+  SeccompPlan seccomp;
+  seccomp.filter = filter.get();
+  seccomp.state = state_of(rec, status).to_json();
+  UniqueFd listener;
+  if (filter && filter->uses_notify()) {
+    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    const auto& path = filter->listener_path();
+    if (path.size() >= sizeof addr.sun_path) return fail(ErrorKind::InvalidArgument, "linux.seccomp.listenerPath is too long");
+    std::copy(path.begin(), path.end(), addr.sun_path);
+    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+      return fail_sys(fmt::format("connecting to seccomp listener {}", path));
+    listener = std::move(fd);
+    seccomp.listener_fd = listener.get();
+  }
   TRY_ASSIGN(auto pair, SyncPair::make());
   bool new_user_ns = false;
   for (const auto& ns : namespaces) new_user_ns |= ns.type == oci::NamespaceType::User;
@@ -109,7 +144,8 @@ Result<pid_t> exec(const Store& store, const std::string& id, const ExecOptions&
   if (helper < 0) return fail_sys("fork");
   if (helper == 0) {
     int sync = pair.child.get();
-    std::vector<int> keep = {sync, console.get()};
+    std::vector<int> keep = {sync, console.get(), listener.get()};
+    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);  // see init.cc: CVE-2019-5736
     for (const auto& ns : namespaces) keep.push_back(ns.fd.get());
     close_fds_except(3 + opts.preserve_fds, keep);
     auto joined = cgroup->add_process(::getpid());
@@ -123,12 +159,13 @@ Result<pid_t> exec(const Store& store, const std::string& id, const ExecOptions&
       die(sync, sys_error("becoming root in the container's user namespace"));
     pid_t pid = sys::fork_with_flags(CLONE_PARENT);
     if (pid < 0) die(sync, sys_error("clone"));
-    if (pid == 0) exec_child(opts, sync, console.get());
+    if (pid == 0) exec_child(opts, sync, console.get(), seccomp);
     (void)send_message(sync, {{"type", "pid"}, {"pid", pid}});
     ::_exit(0);
   }
   pair.child.reset();
   console.reset();
+  listener.reset();
   int status_code;
   ::waitpid(helper, &status_code, 0);
   TRY_ASSIGN(auto msg, expect_message(pair.parent.get(), "pid"));

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -87,7 +88,10 @@ void container_init(InitPlan& plan) {
   const oci::Spec& spec = *plan.spec;
   const oci::Process& process = *spec.process;
 
-  close_fds_except(3 + plan.preserve_fds, {sync, plan.start_fd, plan.console_fd});
+  close_fds_except(3 + plan.preserve_fds, {sync, plan.start_fd, plan.console_fd, plan.seccomp_listener_fd});
+  // Until execve, this process is the hako binary: keep the container's
+  // processes from reaching it through /proc/PID/exe (CVE-2019-5736).
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   STEP(expect_message(sync, "go"), "waiting for the runtime");
   if (plan.new_user_ns) {
     // The runtime has written our id maps: become the namespace's root.
@@ -153,6 +157,10 @@ void container_init(InitPlan& plan) {
   if (process.user.umask) ::umask(*process.user.umask);
   auto target = resolve_exec(process);
   if (!target) die(sync, target.error());
+  Json seccomp_state = {{"ociVersion", "1.2.0"}, {"id", plan.id}, {"status", "creating"}, {"pid", ::getpid()}};
+  // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: do it now.
+  if (!process.no_new_privileges)
+    STEP(load_seccomp(plan.seccomp, plan.seccomp_listener_fd, seccomp_state), "linux.seccomp");
   STEP(drop_privileges(process, true), "dropping privileges");
   STEP(enter_cwd(process.cwd), "entering the working directory");
   STEP(prepare_fds(plan.preserve_fds), "preparing file descriptors");
@@ -167,6 +175,12 @@ void container_init(InitPlan& plan) {
     auto r = run_hooks(spec.hooks.start_container, state, "startContainer");
     if (!r) die(reply->get(), r.error().context("startContainer hooks"));
   }
+  if (process.no_new_privileges) {
+    // As late as possible, so the filter need not allow our own syscalls.
+    auto r = load_seccomp(plan.seccomp, plan.seccomp_listener_fd, seccomp_state);
+    if (!r) die(reply->get(), r.error().context("linux.seccomp"));
+  }
+  if (plan.seccomp_listener_fd >= 0) ::close(plan.seccomp_listener_fd);
   Error e = exec_target(*target);
   die(reply->get(), e);
 }

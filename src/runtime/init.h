@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "cgroups/view.h"
+#include "linux/seccomp_filter.h"
 #include "oci/spec.h"
 
 namespace hako::runtime {
@@ -31,6 +32,8 @@ struct InitPlan {
   int sync_fd = -1;
   int start_fd = -1;    // listening socket that `start` connects to
   int console_fd = -1;  // connected console socket, or -1
+  int seccomp_listener_fd = -1;  // connected listenerPath socket, or -1
+  const linux::SeccompFilter* seccomp = nullptr;
   bool cgroup_v2 = false;
   std::vector<cgroups::CgroupView> cgroups;
   bool new_user_ns = false, new_cgroup_ns = false, new_time_ns = false;

@@ -95,10 +95,15 @@ Result<> kill(const Store& store, const std::string& id, int sig, bool all) {
   TRY_ASSIGN(auto rec, store.load(id));
   std::string status = current_status(rec);
   if (status == "stopped") return fail(ErrorKind::Conflict, "container \"{}\" is not running", id);
+  TRY_ASSIGN(auto cg, cgroups::from_json(rec.cgroup));
+  // A frozen v1 task only acts on SIGKILL once thawed; killing a paused
+  // container must still work, so thaw after signalling.
+  auto thaw_if_killed = [&] {
+    if (sig == SIGKILL && status == "paused") (void)cg->set_frozen(false);
+  };
   if (all) {
-    TRY_ASSIGN(auto cg, cgroups::from_json(rec.cgroup));
     TRY(cgroups::signal_all(*cg, sig));
-    // A frozen task only dies once thawed; SIGKILL must work on paused containers.
+    thaw_if_killed();
     return {};
   }
   UniqueFd pidfd(sys::pidfd_open(rec.pid));
@@ -107,6 +112,7 @@ Result<> kill(const Store& store, const std::string& id, int sig, bool all) {
   auto st = linux::process_start_time(rec.pid);
   if (!st || *st != rec.start_time) return fail(ErrorKind::Conflict, "container \"{}\" is not running", id);
   if (sys::pidfd_send_signal(pidfd.get(), sig) < 0) return fail_sys(fmt::format("signalling container \"{}\"", id));
+  thaw_if_killed();
   return {};
 }
 
@@ -133,6 +139,7 @@ Result<> remove(const Store& store, const std::string& id, bool force) {
   if (status != "stopped") {
     if (cg) {
       (void)cgroups::signal_all(**cg, SIGKILL);
+      if (status == "paused") (void)(*cg)->set_frozen(false);
     }
     ::kill(rec.pid, SIGKILL);
     wait_gone(rec.pid, rec.start_time);

@@ -84,6 +84,20 @@ void close_fds_except(int first, std::vector<int> keep) {
   ::syscall(SYS_close_range, from, ~0U, 0);
 }
 
+Result<> load_seccomp(const linux::SeccompFilter* filter, int listener_fd, const Json& state) {
+  if (!filter) return {};
+  TRY_ASSIGN(auto notify_fd, filter->load());
+  if (!notify_fd) return {};
+  if (listener_fd < 0) return fail(ErrorKind::Internal, "seccomp notify: no connection to the listener");
+  Json process_state = {{"ociVersion", "1.2.0"},
+                        {"fds", {"seccompFd"}},
+                        {"pid", ::getpid()},
+                        {"metadata", filter->listener_metadata()},
+                        {"state", state}};
+  TRY_CTX(send_fd(listener_fd, notify_fd.get(), process_state.dump()), "seccomp notify listener");
+  return {};
+}
+
 Result<ExecTarget> resolve_exec(const oci::Process& p) {
   if (p.args.empty()) return fail(ErrorKind::InvalidArgument, "process.args: no command to run (args is empty)");
   ExecTarget t;

@@ -8,6 +8,8 @@
 
 #include "base/error.h"
 #include "base/fd.h"
+#include "base/json.h"
+#include "linux/seccomp_filter.h"
 #include "oci/spec.h"
 
 namespace hako::runtime {
@@ -32,6 +34,10 @@ Result<> prepare_fds(int preserve_fds);
 // Closes every fd from `first` up except those in `keep`: nothing the
 // runtime had open (locks, logs) may stay with a container process.
 void close_fds_except(int first, std::vector<int> keep);
+
+// Loads the seccomp filter, and hands its notify fd (if any) to the
+// listener with the container process state, as the runtime-spec says.
+Result<> load_seccomp(const linux::SeccompFilter* filter, int listener_fd, const Json& state);
 
 struct ExecTarget {
   std::string path;

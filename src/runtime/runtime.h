@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,19 @@ Result<> kill(const Store& store, const std::string& id, int sig, bool all);
 // `delete`: refuses a container that is not stopped unless force.
 Result<> remove(const Store& store, const std::string& id, bool force);
 Result<std::vector<pid_t>> processes(const Store& store, const std::string& id);
+
+// pause/resume through the freezer.
+Result<> pause(const Store& store, const std::string& id);
+Result<> resume(const Store& store, const std::string& id);
+// Applies the given linux.resources fields to a live container and records
+// them in its saved config.
+Result<> update(const Store& store, const std::string& id, const Json& resources);
+// {"type":"stats","id":..,"data":{..}} for a running container.
+Result<Json> stats_event(const Store& store, const std::string& id);
+// Streams events (stats every `interval_ms`, "oom" when the kernel OOM-kills
+// in the container) to `emit` until the container stops.
+Result<> watch_events(const Store& store, const std::string& id, int interval_ms,
+                      const std::function<void(const Json&)>& emit);
 
 struct ExecOptions {
   oci::Process process;

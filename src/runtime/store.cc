@@ -105,15 +105,8 @@ Result<FileLock> Store::lock(const std::string& id) const {
 static bool frozen(const Record& r) {
   auto m = cgroups::from_json(r.cgroup);
   if (!m) return false;
-  for (const auto& v : (*m)->views()) {
-    std::string file = v.name.empty() ? v.host_path + "/cgroup.freeze" : v.host_path + "/freezer.state";
-    if (!v.name.empty() && v.name != "freezer") continue;
-    auto text = read_file(file);
-    if (!text) continue;
-    auto t = trim(*text);
-    return t == "FROZEN" || t == "FREEZING" || t == "1";
-  }
-  return false;
+  auto f = (*m)->frozen();
+  return f && *f;
 }
 
 std::string current_status(const Record& r) {

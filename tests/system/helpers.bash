@@ -39,6 +39,8 @@ setup() {
 	BUNDLE="$TEST_DIR/bundle"
 	CID="hako-test-${BATS_TEST_NUMBER}-$$"
 	NETNS_CREATED=()
+	BG_PIDS=()
+	CLEANUP_PATHS=()
 	mkdir -p "$ROOT"
 	make_bundle "$BUNDLE"
 	cd "$BUNDLE" || return 1
@@ -49,6 +51,12 @@ teardown() {
 	# setup skipped before creating anything: nothing to check (and an
 	# empty TEST_DIR would match every mount)
 	[ -n "${TEST_DIR:-}" ] || return 0
+
+	# Background helpers started by the test (e.g. `events`).
+	for pid in "${BG_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null || true
+		wait "$pid" 2>/dev/null || true
+	done
 
 	# Delete every container the runtime still knows about.
 	if [ -d "$ROOT" ]; then
@@ -95,6 +103,19 @@ teardown() {
 		ip netns delete "$m" 2>/dev/null || true
 	done
 
+	# Host paths created by the test outside TEST_DIR (unmount anything
+	# mounted on or below them first; a mount there is a leak).
+	for m in "${CLEANUP_PATHS[@]}"; do
+		[ -n "$m" ] || continue
+		local mp
+		while read -r mp; do
+			[ -n "$mp" ] || continue
+			leaks+=("mount $mp")
+			umount -l "$mp" 2>/dev/null || true
+		done < <(awk -v d="$m" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r)
+		rm -rf "$m"
+	done
+
 	rm -rf "$ROOT"
 	[ -n "${BATS_TEST_TMPDIR:-}" ] || rm -rf "$TEST_DIR"
 
@@ -111,7 +132,7 @@ leaked_mounts() {
 
 # cgroup directories named after the test's containers.
 leaked_cgroups() {
-	find /sys/fs/cgroup -type d \( -name "$CID" -o -name "$CID-*" \) 2>/dev/null
+	find /sys/fs/cgroup -type d \( -name "$CID" -o -name "$CID-*" -o -name "*-$CID" \) 2>/dev/null
 }
 
 # Pids of processes (other than us) that belong to this test: in a cgroup
@@ -279,6 +300,62 @@ run_detached() {
 # pid_of ID
 pid_of() {
 	rt state "$1" | jq -r .pid
+}
+
+# bg CMD...: run CMD in the background, stdio detached (stdout/stderr to
+# $BG_OUT, default $TEST_DIR/bg.out); its pid is in $BG_PID and it is
+# killed by teardown.
+bg() {
+	"$@" </dev/null >"${BG_OUT:-$TEST_DIR/bg.out}" 2>&1 &
+	BG_PID=$!
+	BG_PIDS+=("$BG_PID")
+}
+
+# Cgroups -----------------------------------------------------------------
+
+# cgroup_dir CONTROLLER PID: host directory of PID's cgroup for a cgroup v1
+# CONTROLLER (e.g. memory, pids, cpu, freezer); fails if PID is not in a v1
+# hierarchy with that controller.
+cgroup_dir() {
+	local ctrl=$1 pid=$2 line ctrls path c
+	while IFS= read -r line; do
+		ctrls=${line#*:}
+		path=${ctrls#*:}
+		ctrls=${ctrls%%:*}
+		for c in ${ctrls//,/ }; do
+			if [ "$c" = "$ctrl" ]; then
+				# mount point: the v1 hierarchy is mounted at
+				# /sys/fs/cgroup/<controller list> (or a symlink to it)
+				if [ -d "/sys/fs/cgroup/$ctrl" ]; then
+					echo "/sys/fs/cgroup/$ctrl$path"
+				else
+					echo "/sys/fs/cgroup/$ctrls$path"
+				fi
+				return 0
+			fi
+		done
+	done <"/proc/$pid/cgroup"
+	echo "no $ctrl cgroup for pid $pid" >&2
+	return 1
+}
+
+# cgroup_dir_of ID CONTROLLER: cgroup directory (v1 CONTROLLER) of the
+# container ID's init process.
+cgroup_dir_of() {
+	local pid
+	pid=$(pid_of "$1") || return 1
+	[ -n "$pid" ] && [ "$pid" != 0 ] || { echo "no pid for $1" >&2; return 1; }
+	cgroup_dir "$2" "$pid"
+}
+
+# require_cgroup_v1 CONTROLLER...: skip unless every CONTROLLER is a
+# mounted cgroup v1 hierarchy.
+require_cgroup_v1() {
+	local c
+	for c in "$@"; do
+		grep -qE "^[0-9]+:([^:]*,)?$c(,[^:]*)?:" /proc/self/cgroup ||
+			skip "cgroup v1 controller $c not available"
+	done
 }
 
 # Assertions ---------------------------------------------------------------

@@ -29,6 +29,10 @@ class ManagerV1 : public Manager {
   Result<std::vector<pid_t>> processes() const override;
   Result<> destroy() override;
   std::vector<CgroupView> views() const override;
+  Result<> set_frozen(bool frozen) override;
+  Result<bool> frozen() const override;
+  Result<Json> stats() const override;
+  Result<uint64_t> oom_kills() const override;
 
   const Hierarchy* find(std::string_view controller) const;
 

@@ -17,6 +17,10 @@ class ManagerV2 : public Manager {
   Result<std::vector<pid_t>> processes() const override;
   Result<> destroy() override;
   std::vector<CgroupView> views() const override;
+  Result<> set_frozen(bool frozen) override;
+  Result<bool> frozen() const override;
+  Result<Json> stats() const override;
+  Result<uint64_t> oom_kills() const override;
 
   std::string dir() const { return root_ + path_; }
 

@@ -28,6 +28,10 @@ Result<int> exec(Context&);
 Result<int> ps(Context&);
 Result<int> spec(Context&);
 Result<int> features(Context&);
+Result<int> pause(Context&);
+Result<int> resume(Context&);
+Result<int> update(Context&);
+Result<int> events(Context&);
 
 // Entry point: argv[0] is the program name, then global flags and the verb.
 int main(const std::vector<std::string>& argv);

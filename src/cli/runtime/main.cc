@@ -21,7 +21,7 @@ const std::map<std::string, Command>& commands() {
   static const std::map<std::string, Command> table = {
       {"create", create}, {"start", start}, {"run", run},     {"state", state},   {"kill", kill},
       {"delete", remove}, {"list", list},   {"exec", exec},   {"ps", ps},         {"spec", spec},
-      {"features", features},
+      {"features", features}, {"pause", pause}, {"resume", resume}, {"update", update}, {"events", events},
   };
   return table;
 }
@@ -30,7 +30,7 @@ void usage() {
   std::fputs(
       "usage: hako-runtime [global flags] COMMAND [flags] [args]\n\n"
       "An OCI runtime with runc's command line.\n\n"
-      "commands: create start run state kill delete list exec ps spec features\n"
+      "commands: create start run state kill delete list exec ps spec features pause resume update events\n"
       "global flags: --root DIR --log FILE --log-format text|json --debug --version\n",
       stdout);
 }
