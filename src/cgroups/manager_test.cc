@@ -129,3 +129,47 @@ TEST(Resources, ParsesAndRejectsBadTypes) {
 
 }  // namespace
 }  // namespace hako::cgroups
+
+namespace hako::cgroups {
+namespace {
+
+TEST(CgroupV2, BlockIoHugetlbAndUnified) {
+  FakeTree t;
+  t.file("cgroup.controllers", "io hugetlb");
+  auto m = for_new_container("/c", "c", t.env);
+  ASSERT_TRUE(m);
+  ASSERT_TRUE((*m)->create());
+  for (auto f : {"io.weight", "io.max", "hugetlb.2MB.max", "memory.high"}) t.file(std::string("c/") + f, "");
+  auto r = parse_resources(Json::parse(R"({"blockIO":{"weight":500,"throttleReadBpsDevice":[{"major":8,"minor":0,"rate":1024}]},
+      "hugepageLimits":[{"pageSize":"2MB","limit":4194304}],"unified":{"memory.high":"1G"}})"));
+  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_TRUE((*m)->apply(*r));
+  EXPECT_EQ(t.read("c/io.weight"), "default 4950");  // runc: 1 + (w-10)*9999/990
+  EXPECT_EQ(t.read("c/io.max"), "8:0 rbps=1024");
+  EXPECT_EQ(t.read("c/hugetlb.2MB.max"), "4194304");
+  EXPECT_EQ(t.read("c/memory.high"), "1G");
+  auto net = parse_resources(Json::parse(R"({"network":{"classID":1}})"));
+  ASSERT_TRUE(net);
+  auto refused = (*m)->apply(*net);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind(), ErrorKind::NotSupported);
+}
+
+TEST(CgroupV1, MissingControllerIsAClearError) {
+  FakeTree t;
+  write_file(t.env.mountinfo, "32 31 0:29 / " + t.env.root + "/blkio rw - cgroup cgroup rw,blkio\n").value();
+  auto m = for_new_container("/c", "c", t.env);
+  ASSERT_TRUE(m);
+  ASSERT_TRUE((*m)->create());
+  t.file("blkio/c/blkio.throttle.read_bps_device", "");
+  auto r = parse_resources(Json::parse(R"({"blockIO":{"throttleReadBpsDevice":[{"major":254,"minor":0,"rate":102400}]},
+      "hugepageLimits":[{"pageSize":"2MB","limit":1}]})"));
+  ASSERT_TRUE(r);
+  auto applied = (*m)->apply(*r);
+  ASSERT_FALSE(applied);
+  EXPECT_EQ(t.read("blkio/c/blkio.throttle.read_bps_device"), "254:0 102400");
+  EXPECT_EQ(applied.error().message(), "linux.resources.hugepageLimits: no hugetlb cgroup is mounted");
+}
+
+}  // namespace
+}  // namespace hako::cgroups

@@ -52,6 +52,57 @@ Result<Resources> parse_resources(const Json& j) {
       return fail(ErrorKind::InvalidArgument, "{}: invalid access \"{}\"", d.child_path("access"), rule.access);
     r.devices.push_back(rule);
   }
+  TRY_ASSIGN(auto blkio, o.opt_object("blockIO"));
+  if (blkio) {
+    TRY_ASSIGN(r.blkio_weight, blkio->opt_uint("weight"));
+    TRY_ASSIGN(r.blkio_leaf_weight, blkio->opt_uint("leafWeight"));
+    TRY_ASSIGN(auto weights, blkio->objects("weightDevice"));
+    for (const auto& w : weights) {
+      DeviceWeight dw;
+      TRY_ASSIGN(auto major, w.opt_int("major"));
+      TRY_ASSIGN(auto minor, w.opt_int("minor"));
+      if (!major || !minor) return fail(ErrorKind::InvalidArgument, "{}: major and minor are required", w.path());
+      dw.major = *major;
+      dw.minor = *minor;
+      TRY_ASSIGN(dw.weight, w.opt_uint("weight"));
+      TRY_ASSIGN(dw.leaf_weight, w.opt_uint("leafWeight"));
+      r.blkio_weight_devices.push_back(dw);
+    }
+    for (auto [key, dest] : {std::pair{"throttleReadBpsDevice", &r.throttle_read_bps},
+                             std::pair{"throttleWriteBpsDevice", &r.throttle_write_bps},
+                             std::pair{"throttleReadIOPSDevice", &r.throttle_read_iops},
+                             std::pair{"throttleWriteIOPSDevice", &r.throttle_write_iops}}) {
+      TRY_ASSIGN(auto rates, blkio->objects(key));
+      for (const auto& t : rates) {
+        TRY_ASSIGN(auto major, t.opt_int("major"));
+        TRY_ASSIGN(auto minor, t.opt_int("minor"));
+        TRY_ASSIGN(auto rate, t.opt_uint("rate"));
+        if (!major || !minor || !rate)
+          return fail(ErrorKind::InvalidArgument, "{}: major, minor and rate are required", t.path());
+        dest->push_back({*major, *minor, *rate});
+      }
+    }
+  }
+  TRY_ASSIGN(auto hugepages, o.objects("hugepageLimits"));
+  for (const auto& h : hugepages) {
+    HugepageLimit l;
+    TRY_ASSIGN(l.page_size, h.string("pageSize"));
+    TRY_ASSIGN(auto limit, h.opt_uint("limit"));
+    if (!limit) return fail(ErrorKind::InvalidArgument, "{}: required field is missing", h.child_path("limit"));
+    l.limit = *limit;
+    r.hugepage_limits.push_back(l);
+  }
+  TRY_ASSIGN(auto network, o.opt_object("network"));
+  if (network) {
+    TRY_ASSIGN(r.net_class_id, network->opt_uint("classID"));
+    TRY_ASSIGN(auto prios, network->objects("priorities"));
+    for (const auto& p : prios) {
+      TRY_ASSIGN(auto name, p.string("name"));
+      TRY_ASSIGN(auto prio, p.opt_uint("priority"));
+      r.net_priorities.emplace_back(name, prio.value_or(0));
+    }
+  }
+  TRY_ASSIGN(r.unified, o.string_map("unified"));
   return r;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,21 @@ struct DeviceRule {
   std::string access = "rwm";
 };
 
+struct DeviceWeight {
+  int64_t major = 0, minor = 0;
+  std::optional<uint64_t> weight, leaf_weight;
+};
+
+struct DeviceRate {
+  int64_t major = 0, minor = 0;
+  uint64_t rate = 0;
+};
+
+struct HugepageLimit {
+  std::string page_size;  // "2MB"
+  uint64_t limit = 0;
+};
+
 struct Resources {
   // memory
   std::optional<int64_t> memory_limit, memory_reservation, memory_swap;
@@ -31,6 +47,17 @@ struct Resources {
   std::optional<int64_t> pids_limit;
   // devices (v1 allow-list)
   std::vector<DeviceRule> devices;
+  // block I/O
+  std::optional<uint64_t> blkio_weight, blkio_leaf_weight;
+  std::vector<DeviceWeight> blkio_weight_devices;
+  std::vector<DeviceRate> throttle_read_bps, throttle_write_bps, throttle_read_iops, throttle_write_iops;
+  // hugetlb
+  std::vector<HugepageLimit> hugepage_limits;
+  // network (v1 net_cls / net_prio)
+  std::optional<uint64_t> net_class_id;
+  std::vector<std::pair<std::string, uint64_t>> net_priorities;
+  // cgroup v2 files by name ("memory.high": "1G")
+  std::map<std::string, std::string> unified;
 };
 
 Result<Resources> parse_resources(const Json& resources);  // null: no limits

@@ -52,10 +52,12 @@ Result<> prepare_rootfs(RootfsPlan& plan) {
   const auto& prop = spec.linux ? spec.linux->rootfs_propagation : std::string();
   // Nothing we mount may propagate back to the host: start from rslave (or
   // what the bundle asked for) over the whole tree.
-  unsigned long flags = MS_SLAVE | MS_REC;
-  if (auto p = propagation_flags(prop)) flags = p | MS_REC;
-  TRY(do_mount(nullptr, "/", nullptr, flags, nullptr, "propagation of /"));
-  TRY(make_parent_mount_private(plan.rootfs));
+  if (plan.mount_ns) {
+    unsigned long flags = MS_SLAVE | MS_REC;
+    if (auto p = propagation_flags(prop)) flags = p | MS_REC;
+    TRY(do_mount(nullptr, "/", nullptr, flags, nullptr, "propagation of /"));
+    TRY(make_parent_mount_private(plan.rootfs));
+  }
   TRY(do_mount(plan.rootfs.c_str(), plan.rootfs, nullptr, MS_BIND | MS_REC, nullptr, "rootfs " + plan.rootfs));
 
   UniqueFd root(::open(plan.rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
@@ -76,6 +78,11 @@ Result<> prepare_rootfs(RootfsPlan& plan) {
 
 Result<> enter_rootfs(const RootfsPlan& plan) {
   if (::chdir(plan.rootfs.c_str()) < 0) return fail_sys(fmt::format("chdir {}", plan.rootfs));
+  if (!plan.mount_ns) {
+    if (::chroot(".") < 0) return fail_sys("chroot");
+    if (::chdir("/") < 0) return fail_sys("chdir /");
+    return {};
+  }
   if (plan.no_pivot) {
     TRY(do_mount(plan.rootfs.c_str(), "/", nullptr, MS_MOVE, nullptr, "rootfs onto / (--no-pivot)"));
     if (::chroot(".") < 0) return fail_sys("chroot");
@@ -126,10 +133,16 @@ Result<> finalize_rootfs(const RootfsPlan& plan) {
     unsigned long flags = current_mount_flags("/") | MS_BIND | MS_REMOUNT | MS_RDONLY;
     TRY(do_mount(nullptr, "/", nullptr, flags, nullptr, "remount / read-only"));
   }
-  if (spec.linux) {
+  if (spec.linux && plan.mount_ns) {
     if (auto p = propagation_flags(spec.linux->rootfs_propagation))
       TRY(do_mount(nullptr, "/", nullptr, p, nullptr, "rootfsPropagation of /"));
   }
+  return {};
+}
+
+Result<> detach_rootfs_mounts(const std::string& rootfs) {
+  if (::umount2(rootfs.c_str(), MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
+    return fail_sys(fmt::format("detaching the mounts on {}", rootfs));
   return {};
 }
 

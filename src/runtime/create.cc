@@ -17,6 +17,7 @@
 #include "base/log.h"
 #include "cgroups/manager.h"
 #include "linux/process.h"
+#include "linux/rootfs.h"
 #include "linux/seccomp_filter.h"
 #include "runtime/hooks.h"
 #include "runtime/init.h"
@@ -83,6 +84,7 @@ struct Rollback {
   std::string id;
   pid_t pid = 0;
   std::unique_ptr<cgroups::Manager> cgroup;
+  std::string host_mounted_rootfs;  // set when init mounts in our namespace
   bool armed = true;
   ~Rollback() {
     if (!armed) return;
@@ -94,6 +96,7 @@ struct Rollback {
       (void)cgroups::signal_all(*cgroup, SIGKILL);
       (void)cgroup->destroy();
     }
+    if (!host_mounted_rootfs.empty()) (void)linux::detach_rootfs_mounts(host_mounted_rootfs);
     (void)store.remove(id);
   }
 };
@@ -120,8 +123,6 @@ Result<Plan> load_bundle(const CreateOptions& opts) {
     p.spec.process->env.push_back("LISTEN_PID=1");
   }
   if (!p.spec.linux) p.spec.linux.emplace();
-  if (!p.spec.has_namespace(oci::NamespaceType::Mount))
-    return fail(ErrorKind::InvalidArgument, "{}: linux.namespaces: a mount namespace is required", config);
   std::string root = p.spec.root_path[0] == '/' ? p.spec.root_path : p.bundle + "/" + p.spec.root_path;
   auto rootfs = absolute(root, "root.path: rootfs");
   if (!rootfs) return std::unexpected(rootfs.error().context(config));
@@ -191,7 +192,7 @@ Result<Created> create(const Store& store, const CreateOptions& opts) {
     return fail(ErrorKind::InvalidArgument, "process.terminal is true: --console-socket is required");
 
   TRY(store.reserve(opts.id));
-  Rollback rollback{store, opts.id, 0, nullptr};
+  Rollback rollback{store, opts.id, 0, nullptr, {}};
   TRY_ASSIGN(auto lock, store.lock(opts.id));
   TRY(store.save_spec(opts.id, plan.config_text));
 
@@ -243,6 +244,7 @@ Result<Created> create(const Store& store, const CreateOptions& opts) {
 
   TRY_ASSIGN(pid_t pid, clone_init(init, pair.parent.get(), flags));
   rollback.pid = pid;
+  if (!spec.has_namespace(oci::NamespaceType::Mount)) rollback.host_mounted_rootfs = plan.rootfs;
   pair.child.reset();
   listen_fd.reset();
   console.reset();
@@ -273,6 +275,7 @@ Result<Created> create(const Store& store, const CreateOptions& opts) {
   rec.bundle = plan.bundle;
   rec.rootfs = plan.rootfs;
   rec.pid = pid;
+  rec.host_mounts = !spec.has_namespace(oci::NamespaceType::Mount);
   auto start_time = linux::process_start_time(pid);
   if (!start_time) return fail(ErrorKind::Internal, "container init {} exited during create", pid);
   rec.start_time = *start_time;

@@ -155,6 +155,9 @@ Result<pid_t> exec(const Store& store, const std::string& id, const ExecOptions&
         die(sync, sys_error(fmt::format("joining the container's {} namespace", oci::to_string(ns.type))));
       ::close(ns.fd.get());
     }
+    // A container without its own mount namespace is only a chroot.
+    if (rec.host_mounts && (::chroot(rec.rootfs.c_str()) < 0 || ::chdir("/") < 0))
+      die(sync, sys_error(fmt::format("chroot {}", rec.rootfs)));
     if (new_user_ns && (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0))
       die(sync, sys_error("becoming root in the container's user namespace"));
     pid_t pid = sys::fork_with_flags(CLONE_PARENT);

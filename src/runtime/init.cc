@@ -112,6 +112,7 @@ void container_init(InitPlan& plan) {
   rootfs.rootfs = plan.rootfs;
   rootfs.no_pivot = plan.no_pivot;
   rootfs.user_ns = spec.has_namespace(oci::NamespaceType::User);
+  rootfs.mount_ns = spec.has_namespace(oci::NamespaceType::Mount);
   rootfs.mounts.cgroup_ns = spec.has_namespace(oci::NamespaceType::Cgroup);
   rootfs.mounts.cgroup_v2 = plan.cgroup_v2;
   rootfs.mounts.cgroups = plan.cgroups;

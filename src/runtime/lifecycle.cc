@@ -16,6 +16,7 @@
 #include "base/strings.h"
 #include "cgroups/manager.h"
 #include "linux/process.h"
+#include "linux/rootfs.h"
 #include "runtime/hooks.h"
 #include "runtime/runtime.h"
 #include "runtime/sync.h"
@@ -151,6 +152,7 @@ Result<> remove(const Store& store, const std::string& id, bool force) {
     auto r = (*cg)->destroy();
     if (!r) return std::unexpected(r.error().context(fmt::format("deleting container \"{}\"", id)));
   }
+  if (rec.host_mounts) TRY(linux::detach_rootfs_mounts(rec.rootfs));
   auto spec = store.load_spec(id);
   if (spec) {
     auto r = run_hooks(spec->hooks.poststop, state_of(rec, "stopped"), "poststop");

@@ -24,7 +24,7 @@ Result<> validate_id(const std::string& id) {
 
 Json Record::to_json() const {
   return {{"id", id},           {"bundle", bundle}, {"rootfs", rootfs},   {"pid", pid},
-          {"start_time", start_time}, {"started", started}, {"created", created}, {"owner", owner},
+          {"start_time", start_time}, {"started", started}, {"host_mounts", host_mounts}, {"created", created}, {"owner", owner},
           {"cgroup", cgroup},   {"annotations", annotations}};
 }
 
@@ -38,6 +38,7 @@ Result<Record> Record::from_json(const Json& j) {
     r.pid = j.value("pid", 0);
     r.start_time = j.value("start_time", 0ULL);
     r.started = j.value("started", false);
+    r.host_mounts = j.value("host_mounts", false);
     r.created = j.value("created", "");
     r.owner = j.value("owner", "");
     r.cgroup = j.value("cgroup", Json::object());

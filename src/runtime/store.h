@@ -31,6 +31,7 @@ struct Record {
   pid_t pid = 0;
   unsigned long long start_time = 0;
   bool started = false;  // start (or run) handed over to the user's process
+  bool host_mounts = false;  // no mount namespace: its mounts live in ours
   std::string created;   // RFC 3339
   std::string owner;
   Json cgroup;           // what the cgroup manager saved

@@ -157,6 +157,25 @@ Result<> ManagerV1::apply(const Resources& r) {
     CgroupDir d{h->dir};
     TRY(*r.pids_limit > 0 ? d.write("pids.max", *r.pids_limit) : d.write("pids.max", std::string("max")));
   }
+  TRY(apply_blkio(r));
+  if (!r.hugepage_limits.empty()) {
+    auto* h = find("hugetlb");
+    if (!h) return fail(ErrorKind::NotSupported, "linux.resources.hugepageLimits: no hugetlb cgroup is mounted");
+    for (const auto& l : r.hugepage_limits) TRY(CgroupDir{h->dir}.write(fmt::format("hugetlb.{}.limit_in_bytes", l.page_size), static_cast<int64_t>(l.limit)));
+  }
+  if (r.net_class_id) {
+    auto* h = find("net_cls");
+    if (!h) return fail(ErrorKind::NotSupported, "linux.resources.network.classID: no net_cls cgroup is mounted");
+    TRY(CgroupDir{h->dir}.write("net_cls.classid", static_cast<int64_t>(*r.net_class_id)));
+  }
+  if (!r.net_priorities.empty()) {
+    auto* h = find("net_prio");
+    if (!h) return fail(ErrorKind::NotSupported, "linux.resources.network.priorities: no net_prio cgroup is mounted");
+    for (const auto& [name, prio] : r.net_priorities)
+      TRY(CgroupDir{h->dir}.write("net_prio.ifpriomap", fmt::format("{} {}", name, prio)));
+  }
+  if (!r.unified.empty())
+    return fail(ErrorKind::NotSupported, "linux.resources.unified: needs cgroup v2, this host uses cgroup v1");
   if (auto* h = find("devices")) {
     CgroupDir d{h->dir};
     // Rules are applied in order after a deny-all, like runc; the defaults
@@ -169,6 +188,46 @@ Result<> ManagerV1::apply(const Resources& r) {
     if (wrote_any)
       for (const auto& rule : default_device_rules()) TRY(d.write("devices.allow", to_v1_rule(rule)));
   }
+  return {};
+}
+
+Result<> ManagerV1::apply_blkio(const Resources& r) {
+  bool wanted = r.blkio_weight || r.blkio_leaf_weight || !r.blkio_weight_devices.empty() ||
+                !r.throttle_read_bps.empty() || !r.throttle_write_bps.empty() || !r.throttle_read_iops.empty() ||
+                !r.throttle_write_iops.empty();
+  if (!wanted) return {};
+  auto* h = find("blkio");
+  if (!h) return fail(ErrorKind::NotSupported, "linux.resources.blockIO: no blkio cgroup is mounted");
+  CgroupDir d{h->dir};
+  // Kernels with BFQ expose blkio.bfq.weight instead of CFQ's blkio.weight.
+  std::string weight_file = d.has("blkio.weight") ? "blkio.weight" : "blkio.bfq.weight";
+  std::string device_file = d.has("blkio.weight_device") ? "blkio.weight_device" : "blkio.bfq.weight_device";
+  if (r.blkio_weight) {
+    if (!d.has(weight_file)) return fail(ErrorKind::NotSupported, "linux.resources.blockIO.weight: this kernel has no blkio weights");
+    TRY(d.write(weight_file, static_cast<int64_t>(*r.blkio_weight)));
+  }
+  if (r.blkio_leaf_weight) {
+    if (!d.has("blkio.leaf_weight"))
+      return fail(ErrorKind::NotSupported, "linux.resources.blockIO.leafWeight: this kernel has no blkio.leaf_weight");
+    TRY(d.write("blkio.leaf_weight", static_cast<int64_t>(*r.blkio_leaf_weight)));
+  }
+  for (const auto& w : r.blkio_weight_devices) {
+    if (w.weight) {
+      if (!d.has(device_file))
+        return fail(ErrorKind::NotSupported, "linux.resources.blockIO.weightDevice: this kernel has no per-device weights");
+      TRY(d.write(device_file, fmt::format("{}:{} {}", w.major, w.minor, *w.weight)));
+    }
+    if (w.leaf_weight) {
+      if (!d.has("blkio.leaf_weight_device"))
+        return fail(ErrorKind::NotSupported, "linux.resources.blockIO.weightDevice.leafWeight: this kernel has no leaf weights");
+      TRY(d.write("blkio.leaf_weight_device", fmt::format("{}:{} {}", w.major, w.minor, *w.leaf_weight)));
+    }
+  }
+  for (auto [file, rates] : {std::pair{"blkio.throttle.read_bps_device", &r.throttle_read_bps},
+                             std::pair{"blkio.throttle.write_bps_device", &r.throttle_write_bps},
+                             std::pair{"blkio.throttle.read_iops_device", &r.throttle_read_iops},
+                             std::pair{"blkio.throttle.write_iops_device", &r.throttle_write_iops}})
+    for (const auto& t : *rates) TRY(d.write(file, fmt::format("{}:{} {}", t.major, t.minor, t.rate)));
   return {};
 }
 

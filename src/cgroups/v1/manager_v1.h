@@ -37,6 +37,11 @@ class ManagerV1 : public Manager {
   const Hierarchy* find(std::string_view controller) const;
 
  private:
+  Result<> apply_blkio(const Resources& r);
+
+ public:
+
+ private:
   std::vector<Hierarchy> hierarchies_;
 };
 

@@ -76,6 +76,26 @@ Result<> ManagerV2::apply(const Resources& r) {
   if (!r.cpuset_cpus.empty()) TRY(d.write("cpuset.cpus", r.cpuset_cpus));
   if (!r.cpuset_mems.empty()) TRY(d.write("cpuset.mems", r.cpuset_mems));
   if (r.pids_limit) TRY(d.write("pids.max", *r.pids_limit > 0 ? std::to_string(*r.pids_limit) : "max"));
+  if (r.blkio_weight) {
+    // blkio weights are 10..1000, io.weight 1..10000: runc's linear map.
+    uint64_t w = 1 + (*r.blkio_weight - 10) * 9999 / 990;
+    TRY(d.write(d.has("io.bfq.weight") ? "io.bfq.weight" : "io.weight", fmt::format("default {}", w)));
+  }
+  for (const auto& w : r.blkio_weight_devices)
+    if (w.weight) TRY(d.write(d.has("io.bfq.weight") ? "io.bfq.weight" : "io.weight", fmt::format("{}:{} {}", w.major, w.minor, *w.weight)));
+  for (auto [key, rates] : {std::pair{"rbps", &r.throttle_read_bps}, std::pair{"wbps", &r.throttle_write_bps},
+                            std::pair{"riops", &r.throttle_read_iops}, std::pair{"wiops", &r.throttle_write_iops}})
+    for (const auto& t : *rates) TRY(d.write("io.max", fmt::format("{}:{} {}={}", t.major, t.minor, key, t.rate)));
+  if (r.blkio_leaf_weight)
+    return fail(ErrorKind::NotSupported, "linux.resources.blockIO.leafWeight: cgroup v2 has no leaf weights");
+  for (const auto& l : r.hugepage_limits) TRY(d.write(fmt::format("hugetlb.{}.max", l.page_size), static_cast<int64_t>(l.limit)));
+  if (r.net_class_id || !r.net_priorities.empty())
+    return fail(ErrorKind::NotSupported, "linux.resources.network: cgroup v2 has no net_cls/net_prio controllers");
+  for (const auto& [file, value] : r.unified) {
+    if (file.find('/') != std::string::npos || file.starts_with("."))
+      return fail(ErrorKind::InvalidArgument, "linux.resources.unified: invalid file name \"{}\"", file);
+    TRY(d.write(file, value));
+  }
   return {};
 }
 
