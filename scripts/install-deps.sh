@@ -10,6 +10,9 @@ packages=(
   libfmt-dev nlohmann-json3-dev libseccomp-dev libsqlite3-dev libgtest-dev
   # tests and the demo
   bats jq busybox-static iproute2 util-linux procps
+  # tests/system/containerd.bats (containerd drives the runtime; ctr, and a
+  # python pty for `ctr run -t`)
+  containerd python3
   # peers for benchmarks and comparison
   runc crun
 )

@@ -5,6 +5,7 @@
 #include "base/files.h"
 #include "base/strings.h"
 #include "cgroups/cgroup_files.h"
+#include "cgroups/v2/device_filter.h"
 
 namespace hako::cgroups::v2 {
 
@@ -91,6 +92,7 @@ Result<> ManagerV2::apply(const Resources& r) {
   for (const auto& l : r.hugepage_limits) TRY(d.write(fmt::format("hugetlb.{}.max", l.page_size), static_cast<int64_t>(l.limit)));
   if (r.net_class_id || !r.net_priorities.empty())
     return fail(ErrorKind::NotSupported, "linux.resources.network: cgroup v2 has no net_cls/net_prio controllers");
+  if (!r.devices.empty()) TRY_CTX(attach_device_filter(dir(), compile_device_filter(r.devices)), "linux.resources.devices");
   for (const auto& [file, value] : r.unified) {
     if (file.find('/') != std::string::npos || file.starts_with("."))
       return fail(ErrorKind::InvalidArgument, "linux.resources.unified: invalid file name \"{}\"", file);
