@@ -15,7 +15,7 @@ std::string Table::render() const {
   for (const auto& r : rows_) {
     for (size_t i = 0; i < r.size(); ++i) {
       out += r[i];
-      if (i + 1 < r.size()) out.append(width[i] - r[i].size() + gap_, ' ');
+      if (i + 1 < r.size()) out.append(std::max(width[i] + gap_, min_width_) - r[i].size(), ' ');
     }
     out += '\n';
   }

@@ -26,7 +26,8 @@ Result<int> list(Context& ctx) {
     return fail(ErrorKind::InvalidArgument, "invalid --format \"{}\": use table or json", format);
   TRY_ASSIGN(auto ids, ctx.store.ids());
   Json out = Json::array();
-  Table table({"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"});
+  // runc's tabwriter: minwidth 12, padding 3.
+  Table table({"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"}, 3, 12);
   for (const auto& id : ids) {
     auto rec = ctx.store.load(id);
     if (!rec) continue;  // removed while we listed
