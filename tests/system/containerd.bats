@@ -296,9 +296,9 @@ make_image() {
 # CTRD_SKIP, and every test's setup skips with it.
 ctrd_requirements() {
 	[ "$(id -u)" -eq 0 ] || { echo "must run as root"; return; }
-	command -v ctr >/dev/null || { echo "ctr not found (apt-get install containerd)"; return; }
-	command -v containerd >/dev/null || { echo "containerd not found (apt-get install containerd)"; return; }
-	command -v containerd-shim-runc-v2 >/dev/null ||
+	type -P ctr >/dev/null || { echo "ctr not found (apt-get install containerd)"; return; }
+	type -P containerd >/dev/null || { echo "containerd not found (apt-get install containerd)"; return; }
+	type -P containerd-shim-runc-v2 >/dev/null ||
 		{ echo "containerd-shim-runc-v2 not found (apt-get install containerd)"; return; }
 	[ -x "$RUNTIME" ] || { echo "runtime $RUNTIME not found"; return; }
 	[ -x "$BUSYBOX" ] || { echo "busybox not found at $BUSYBOX"; return; }
@@ -314,9 +314,9 @@ setup_file() {
 		echo "# skipping containerd tests: $CTRD_SKIP" >&3
 		return 0
 	fi
-	CTR_BIN=$(command -v ctr)
+	CTR_BIN=$(type -P ctr)
 	local containerd
-	containerd=$(command -v containerd)
+	containerd=$(type -P containerd)
 	case "$RUNTIME" in /*) ;; *) RUNTIME=$(cd "$(dirname "$RUNTIME")" && pwd)/$(basename "$RUNTIME") ;; esac
 
 	CTRD_TAG=$$
