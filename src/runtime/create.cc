@@ -35,27 +35,6 @@ Result<std::string> absolute(const std::string& path, std::string_view what) {
   return std::string(buf);
 }
 
-Result<UniqueFd> connect_unix(const std::string& path, std::string_view what) {
-  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!fd) return fail_sys("socket");
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  // Long paths (containerd's are) go through /proc/self/fd of their directory.
-  std::string name = path;
-  UniqueFd dir;
-  if (name.size() >= sizeof addr.sun_path) {
-    auto slash = path.find_last_of('/');
-    dir.reset(::open(path.substr(0, slash).c_str(), O_PATH | O_CLOEXEC));
-    if (!dir) return fail_sys(fmt::format("{} {}", what, path));
-    name = fmt::format("/proc/self/fd/{}/{}", dir.get(), path.substr(slash + 1));
-  }
-  if (name.size() >= sizeof addr.sun_path) return fail(ErrorKind::InvalidArgument, "{} {}: name too long", what, path);
-  std::copy(name.begin(), name.end(), addr.sun_path);
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
-    return fail_sys(fmt::format("connecting to {} {}", what, path));
-  return fd;
-}
-
 Result<UniqueFd> listen_for_start(const std::string& state_dir) {
   UniqueFd dir(::open(state_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
   if (!dir) return fail_sys(fmt::format("open {}", state_dir));

@@ -107,16 +107,7 @@ Result<pid_t> exec(const Store& store, const std::string& id, const ExecOptions&
     if (opts.console_fd >= 0) {
       console.reset(::fcntl(opts.console_fd, F_DUPFD_CLOEXEC, 3 + opts.preserve_fds));
     } else {
-      // connect_unix lives with create; a plain connect is enough here.
-      UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-      sockaddr_un addr{};
-      addr.sun_family = AF_UNIX;
-      if (opts.console_socket.size() >= sizeof addr.sun_path)
-        return fail(ErrorKind::InvalidArgument, "--console-socket {}: path too long", opts.console_socket);
-      std::copy(opts.console_socket.begin(), opts.console_socket.end(), addr.sun_path);
-      if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
-        return fail_sys(fmt::format("connecting to console socket {}", opts.console_socket));
-      console = std::move(fd);
+      TRY_ASSIGN(console, connect_unix(opts.console_socket, "console socket"));
     }
   }
   TRY_ASSIGN(auto filter, linux::SeccompFilter::compile(spec.linux ? spec.linux->seccomp : Json()));
@@ -125,15 +116,7 @@ Result<pid_t> exec(const Store& store, const std::string& id, const ExecOptions&
   seccomp.state = state_of(rec, status).to_json();
   UniqueFd listener;
   if (filter && filter->uses_notify()) {
-    UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    const auto& path = filter->listener_path();
-    if (path.size() >= sizeof addr.sun_path) return fail(ErrorKind::InvalidArgument, "linux.seccomp.listenerPath is too long");
-    std::copy(path.begin(), path.end(), addr.sun_path);
-    if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
-      return fail_sys(fmt::format("connecting to seccomp listener {}", path));
-    listener = std::move(fd);
+    TRY_ASSIGN(listener, connect_unix(filter->listener_path(), "linux.seccomp.listenerPath"));
     seccomp.listener_fd = listener.get();
   }
   TRY_ASSIGN(auto pair, SyncPair::make());

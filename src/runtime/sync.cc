@@ -1,7 +1,9 @@
 #include "runtime/sync.h"
 
 #include <sys/socket.h>
+#include <fcntl.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 
 #include <cstring>
 
@@ -49,6 +51,27 @@ Result<Json> expect_message(int fd, std::string_view type) {
   if (got == "error") return std::unexpected(error_from_message(*msg));
   if (got != type) return fail(ErrorKind::Internal, "container init sent \"{}\" while \"{}\" was expected", got, type);
   return *msg;
+}
+
+Result<UniqueFd> connect_unix(const std::string& path, std::string_view what) {
+  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  if (!fd) return fail_sys("socket");
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  // Long paths (containerd's are) go through /proc/self/fd of their directory.
+  std::string name = path;
+  UniqueFd dir;
+  if (name.size() >= sizeof addr.sun_path) {
+    auto slash = path.find_last_of('/');
+    dir.reset(::open(path.substr(0, slash).c_str(), O_PATH | O_CLOEXEC));
+    if (!dir) return fail_sys(fmt::format("{} {}", what, path));
+    name = fmt::format("/proc/self/fd/{}/{}", dir.get(), path.substr(slash + 1));
+  }
+  if (name.size() >= sizeof addr.sun_path) return fail(ErrorKind::InvalidArgument, "{} {}: name too long", what, path);
+  std::copy(name.begin(), name.end(), addr.sun_path);
+  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+    return fail_sys(fmt::format("connecting to {} {}", what, path));
+  return fd;
 }
 
 Result<> send_fd(int socket, int fd, std::string_view name) {

@@ -29,6 +29,10 @@ Result<Json> expect_message(int fd, std::string_view type);
 Json error_message(const Error& e);
 Error error_from_message(const Json& msg);
 
+// Connects a unix stream socket to `path`; long paths (containerd's) go
+// through /proc/self/fd of their directory. `what` names it in errors.
+Result<UniqueFd> connect_unix(const std::string& path, std::string_view what);
+
 // Passing one fd over a unix socket (SCM_RIGHTS).
 Result<> send_fd(int socket, int fd, std::string_view name);
 Result<UniqueFd> receive_fd(int socket);
