@@ -570,13 +570,19 @@ fds_ok() {
 	assert_eq "$fds" "0 1 2 "
 }
 
-@test "a mount destination that is a symlink to a host path lands inside the rootfs" {
+# symlink_mount_check PRECREATE: rootfs/evil -> /tmp/hako-escape-<id> (an
+# absolute symlink, to a directory that exists on the host), tmpfs mounted
+# at /evil.  The symlink must be resolved inside the rootfs: the tmpfs ends
+# up on rootfs/tmp/hako-escape-<id> (created by the runtime unless
+# PRECREATE), and the host directory stays empty and unmounted.
+symlink_mount_check() {
 	local host="/tmp/hako-escape-$CID"
 	CLEANUP_PATHS+=("$host")
 	mkdir -p "$host"
 	ln -s "$host" "$BUNDLE/rootfs/evil"
+	[ "$1" = precreate ] && mkdir -p "$BUNDLE/rootfs$host"
 	jq_config '.mounts += [{"destination": "/evil", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev", "size=1m"]}]'
-	set_args sh -c 'echo inside >/evil/file && echo wrote; grep " tmpfs " /proc/self/mountinfo; exec sleep 1000'
+	set_args sh -c 'echo inside >/evil/file && echo wrote; exec sleep 1000'
 	ctr run -d "$CID"
 	wait_status "$CID" running
 	# the tmpfs is in the container, at the symlink's target resolved
@@ -589,9 +595,20 @@ fds_ok() {
 	# the host directory is untouched: empty and not a mount point
 	assert_eq "$(ls -A "$host")" ""
 	! grep -q " $host " /proc/self/mountinfo || fail "$host mounted on the host"
-	# the mount point was created inside the rootfs
-	[ -d "$BUNDLE/rootfs$host" ] || fail "$BUNDLE/rootfs$host not created"
+	# the mount point is inside the rootfs (and the file is on the tmpfs,
+	# not under it)
+	[ -d "$BUNDLE/rootfs$host" ] || fail "$BUNDLE/rootfs$host does not exist"
+	[ ! -e "$BUNDLE/rootfs$host/file" ] || fail "file written under the mount point"
 	ctr delete -f "$CID"
 	assert_eq "$(ls -A "$host")" ""
 	assert_nothing_left "$CID"
+}
+
+@test "a mount destination that is a symlink to a host path lands inside the rootfs (target exists in the rootfs)" {
+	symlink_mount_check precreate
+}
+
+@test "a mount destination that is a symlink to a host path lands inside the rootfs (target created by the runtime)" {
+	# runc creates the missing target (MkdirAll inside the rootfs).
+	symlink_mount_check
 }
