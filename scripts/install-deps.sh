@@ -8,6 +8,7 @@ packages=(
   # build
   build-essential cmake pkg-config
   libfmt-dev nlohmann-json3-dev libseccomp-dev libsqlite3-dev libgtest-dev
+  libarchive-dev libssl-dev
   # tests and the demo
   bats jq busybox-static iproute2 util-linux procps
   # tests/system/containerd.bats (containerd drives the runtime; ctr, and a

@@ -17,11 +17,32 @@ Result<std::string> require_id(const std::vector<std::string>& positional, std::
 
 namespace {
 
-const std::map<std::string, Command>& commands() {
-  static const std::map<std::string, Command> table = {
-      {"create", create}, {"start", start}, {"run", run},     {"state", state},   {"kill", kill},
-      {"delete", remove}, {"list", list},   {"exec", exec},   {"ps", ps},         {"spec", spec},
-      {"features", features}, {"pause", pause}, {"resume", resume}, {"update", update}, {"events", events},
+struct Verb {
+  Command run;
+  const char* usage;
+};
+
+const std::map<std::string, Verb>& commands() {
+  static const std::map<std::string, Verb> table = {
+      {"create", {create, "create [--bundle DIR] [--console-socket SOCK] [--pid-file FILE] [--no-pivot] "
+                          "[--no-new-keyring] [--preserve-fds N] ID"}},
+      {"start", {start, "start ID"}},
+      {"run", {run, "run [create's flags] [--detach] [--keep] ID"}},
+      {"state", {state, "state ID"}},
+      {"kill", {kill, "kill [--all] ID [SIGNAL]"}},
+      {"delete", {remove, "delete [--force] ID"}},
+      {"list", {list, "list [--format table|json] [--quiet]"}},
+      {"exec", {exec, "exec [--process FILE] [--tty] [--console-socket SOCK] [--detach] [--pid-file FILE] "
+                      "[--cwd DIR] [--env K=V]... [--user UID[:GID]] [--cap CAP]... [--no-new-privs] ID [COMMAND...]"}},
+      {"ps", {ps, "ps [--format table|json] ID [PS_ARGS...]"}},
+      {"spec", {spec, "spec [--bundle DIR] [--rootless]"}},
+      {"features", {features, "features"}},
+      {"pause", {pause, "pause ID"}},
+      {"resume", {resume, "resume ID"}},
+      {"update", {update, "update [--resources FILE|-] [--memory N] [--memory-swap N] [--memory-reservation N] "
+                          "[--cpu-quota N] [--cpu-period N] [--cpu-share N] [--cpuset-cpus L] [--cpuset-mems L] "
+                          "[--pids-limit N] [--blkio-weight N] ID"}},
+      {"events", {events, "events [--stats] [--interval DURATION] ID"}},
   };
   return table;
 }
@@ -73,7 +94,11 @@ int main(const std::vector<std::string>& argv) {
     return report(Error(ErrorKind::InvalidArgument, fmt::format("unknown command \"{}\" (see --help)", verb)));
   Context ctx{hako::runtime::Store(g.get("root", "/run/hako")),
               std::vector<std::string>(g.positional().begin() + 1, g.positional().end())};
-  auto r = it->second(ctx);
+  if (!ctx.argv.empty() && (ctx.argv[0] == "--help" || ctx.argv[0] == "-h")) {
+    std::printf("usage: hako-runtime %s\n", it->second.usage);
+    return 0;
+  }
+  auto r = it->second.run(ctx);
   if (!r) return report(r.error());
   return *r;
 }
