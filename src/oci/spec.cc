@@ -318,6 +318,10 @@ Result<> validate_spec(const Spec& s) {
   if (s.process) {
     if (s.process->cwd.empty() || s.process->cwd[0] != '/')
       return bad(fmt::format("process.cwd: must be an absolute path, got \"{}\"", s.process->cwd));
+    std::set<std::string> rlimit_types;
+    for (const auto& r : s.process->rlimits)
+      if (!rlimit_types.insert(r.type).second)
+        return bad(fmt::format("process.rlimits: {} is listed twice", r.type));
   }
   if (s.linux) {
     std::set<NamespaceType> seen;

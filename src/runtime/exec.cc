@@ -71,6 +71,11 @@ struct SeccompPlan {
   if (p.user.umask) ::umask(*p.user.umask);
   auto target = resolve_exec(p);
   if (!target) die(sync, target.error());
+  // Housekeeping before any seccomp filter (see init.cc).
+  auto fds = prepare_fds(opts.preserve_fds);
+  if (!fds) die(sync, fds.error());
+  auto cwd = enter_cwd(p.cwd);
+  if (!cwd) die(sync, cwd.error());
   // The container's seccomp profile applies to exec'd processes too.
   if (!p.no_new_privileges) {
     auto r = load_seccomp(seccomp.filter, seccomp.listener_fd, seccomp.state);
@@ -78,16 +83,11 @@ struct SeccompPlan {
   }
   auto priv = drop_privileges(p, true);
   if (!priv) die(sync, priv.error());
-  auto cwd = enter_cwd(p.cwd);
-  if (!cwd) die(sync, cwd.error());
-  auto fds = prepare_fds(opts.preserve_fds);
-  if (!fds) die(sync, fds.error());
   if (p.no_new_privileges) {
     auto r = load_seccomp(seccomp.filter, seccomp.listener_fd, seccomp.state);
     if (!r) die(sync, r.error().context("linux.seccomp"));
   }
-  if (seccomp.listener_fd >= 0) ::close(seccomp.listener_fd);
-  die(sync, exec_target(*target));
+  die(sync, exec_target(*target));  // the listener socket is close-on-exec
 }
 
 }  // namespace

@@ -40,9 +40,19 @@ Result<> run_hook(const oci::Hook& hook, const std::string& state_json, std::str
   }
   read_end.reset();
   UniqueFd pidfd(sys::pidfd_open(pid));
-  // The hook may not read its stdin at all; a full pipe must not block us.
+  // The hook may not read its stdin at all: a full pipe must not block us,
+  // and a hook that already exited must not kill us with SIGPIPE.
   ::fcntl(write_end.get(), F_SETFL, O_NONBLOCK);
-  (void)!::write(write_end.get(), state_json.data(), state_json.size());
+  sigset_t pipe_set, old_set;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  ::sigprocmask(SIG_BLOCK, &pipe_set, &old_set);
+  bool broke = ::write(write_end.get(), state_json.data(), state_json.size()) < 0 && errno == EPIPE;
+  if (broke) {
+    timespec zero{0, 0};
+    ::sigtimedwait(&pipe_set, nullptr, &zero);  // consume the SIGPIPE we caused
+  }
+  ::sigprocmask(SIG_SETMASK, &old_set, nullptr);
   write_end.reset();
 
   if (hook.timeout && pidfd) {

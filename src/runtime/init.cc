@@ -158,13 +158,15 @@ void container_init(InitPlan& plan) {
   if (process.user.umask) ::umask(*process.user.umask);
   auto target = resolve_exec(process);
   if (!target) die(sync, target.error());
+  // Our own housekeeping syscalls (close_range, getcwd) come before any
+  // seccomp filter: a profile need not allow what the runtime uses.
+  STEP(prepare_fds(plan.preserve_fds), "preparing file descriptors");
+  STEP(enter_cwd(process.cwd), "entering the working directory");
   Json seccomp_state = {{"ociVersion", "1.2.0"}, {"id", plan.id}, {"status", "creating"}, {"pid", ::getpid()}};
   // Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: do it now.
   if (!process.no_new_privileges)
     STEP(load_seccomp(plan.seccomp, plan.seccomp_listener_fd, seccomp_state), "linux.seccomp");
   STEP(drop_privileges(process, true), "dropping privileges");
-  STEP(enter_cwd(process.cwd), "entering the working directory");
-  STEP(prepare_fds(plan.preserve_fds), "preparing file descriptors");
 
   STEP(send_message(sync, {{"type", "created"}}), "reporting creation");
   auto reply = wait_for_start(sync, plan.start_fd);
@@ -181,8 +183,7 @@ void container_init(InitPlan& plan) {
     auto r = load_seccomp(plan.seccomp, plan.seccomp_listener_fd, seccomp_state);
     if (!r) die(reply->get(), r.error().context("linux.seccomp"));
   }
-  if (plan.seccomp_listener_fd >= 0) ::close(plan.seccomp_listener_fd);
-  Error e = exec_target(*target);
+  Error e = exec_target(*target);  // the listener socket is close-on-exec
   die(reply->get(), e);
 }
 

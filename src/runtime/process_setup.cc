@@ -1,5 +1,6 @@
 #include "runtime/process_setup.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sys/ioctl.h>
@@ -12,6 +13,7 @@
 #include <cstdlib>
 
 #include "base/log.h"
+#include "base/strings.h"
 #include "linux/capabilities.h"
 #include "linux/process.h"
 #include "runtime/sync.h"
@@ -68,8 +70,18 @@ Result<> prepare_fds(int preserve_fds) {
     int flags = ::fcntl(fd, F_GETFD);
     if (flags >= 0) ::fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
   }
-  if (::syscall(SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-    return fail_sys("marking inherited fds close-on-exec");
+  if (::syscall(SYS_close_range, 3 + preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return {};
+  // Kernels before 5.11 lack the flag: mark the open fds one by one.
+  DIR* d = ::opendir("/proc/self/fd");
+  if (!d) return fail_sys("marking inherited fds close-on-exec: opendir /proc/self/fd");
+  int self = ::dirfd(d);
+  while (auto* e = ::readdir(d)) {
+    auto fd = parse_int(e->d_name);
+    if (!fd || *fd < 3 + preserve_fds || *fd == self) continue;
+    int flags = ::fcntl(static_cast<int>(*fd), F_GETFD);
+    if (flags >= 0) ::fcntl(static_cast<int>(*fd), F_SETFD, flags | FD_CLOEXEC);
+  }
+  ::closedir(d);
   return {};
 }
 
