@@ -173,3 +173,26 @@ TEST(CgroupV1, MissingControllerIsAClearError) {
 
 }  // namespace
 }  // namespace hako::cgroups
+
+namespace hako::cgroups {
+namespace {
+
+TEST(CgroupV1, KernelMemoryLimits) {
+  FakeTree t;
+  write_file(t.env.mountinfo, "32 31 0:29 / " + t.env.root + "/memory rw - cgroup cgroup rw,memory\n").value();
+  auto m = for_new_container("/k", "k", t.env);
+  ASSERT_TRUE(m);
+  ASSERT_TRUE((*m)->create());
+  t.file("memory/k/memory.kmem.tcp.limit_in_bytes", "");
+  auto r = parse_resources(Json::parse(R"({"memory":{"kernelTCP":1048576}})"));
+  ASSERT_TRUE(r);
+  ASSERT_TRUE((*m)->apply(*r));
+  EXPECT_EQ(t.read("memory/k/memory.kmem.tcp.limit_in_bytes"), "1048576");
+  auto kernel = parse_resources(Json::parse(R"({"memory":{"kernel":1048576}})"));
+  auto refused = (*m)->apply(*kernel);  // no memory.kmem.limit_in_bytes in this tree
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind(), ErrorKind::NotSupported);
+}
+
+}  // namespace
+}  // namespace hako::cgroups

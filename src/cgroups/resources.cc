@@ -13,6 +13,8 @@ Result<Resources> parse_resources(const Json& j) {
     TRY_ASSIGN(r.memory_swap, mem->opt_int("swap"));
     TRY_ASSIGN(r.memory_swappiness, mem->opt_uint("swappiness"));
     TRY_ASSIGN(r.disable_oom_killer, mem->opt_bool("disableOOMKiller"));
+    TRY_ASSIGN(r.kernel_memory, mem->opt_int("kernel"));
+    TRY_ASSIGN(r.kernel_tcp_memory, mem->opt_int("kernelTCP"));
     if (r.memory_swappiness && *r.memory_swappiness > 100)
       return fail(ErrorKind::InvalidArgument, "linux.resources.memory.swappiness: {} is above 100", *r.memory_swappiness);
   }

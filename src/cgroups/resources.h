@@ -37,6 +37,7 @@ struct HugepageLimit {
 struct Resources {
   // memory
   std::optional<int64_t> memory_limit, memory_reservation, memory_swap;
+  std::optional<int64_t> kernel_memory, kernel_tcp_memory;  // cgroup v1 only
   std::optional<uint64_t> memory_swappiness;
   std::optional<bool> disable_oom_killer;
   // cpu

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "base/fd.h"
+#include "base/log.h"
 #include "sys/syscalls.h"
 
 namespace hako::runtime {
@@ -84,6 +85,15 @@ Result<> run_hooks(const std::vector<oci::Hook>& hooks, const oci::State& state,
   std::string json = state.to_json().dump();
   for (const auto& h : hooks) TRY(run_hook(h, json, kind));
   return {};
+}
+
+void run_hooks_warning_only(const std::vector<oci::Hook>& hooks, const oci::State& state, std::string_view kind) {
+  if (hooks.empty()) return;
+  std::string json = state.to_json().dump();
+  for (const auto& h : hooks) {
+    auto r = run_hook(h, json, kind);
+    if (!r) log::warn(r.error().message());
+  }
 }
 
 }  // namespace hako::runtime

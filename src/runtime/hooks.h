@@ -13,5 +13,8 @@
 namespace hako::runtime {
 
 Result<> run_hooks(const std::vector<oci::Hook>& hooks, const oci::State& state, std::string_view kind);
+// For poststart and poststop: a failing hook is logged as a warning and the
+// remaining hooks still run, as the spec asks.
+void run_hooks_warning_only(const std::vector<oci::Hook>& hooks, const oci::State& state, std::string_view kind);
 
 }  // namespace hako::runtime

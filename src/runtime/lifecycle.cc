@@ -44,9 +44,8 @@ Result<> finish_start(const Store& store, Record& rec, const oci::Spec& spec) {
   TRY(store.save(rec));
   ::unlink((store.dir(rec.id) + "/start.sock").c_str());
   auto st = state_of(rec, "running");
-  auto r = run_hooks(spec.hooks.poststart, st, "poststart");
   // The spec: a failing poststart hook is a warning; the container runs on.
-  if (!r) log::warn(r.error().message());
+  run_hooks_warning_only(spec.hooks.poststart, st, "poststart");
   return {};
 }
 
@@ -155,8 +154,7 @@ Result<> remove(const Store& store, const std::string& id, bool force) {
   if (rec.host_mounts) TRY(linux::detach_rootfs_mounts(rec.rootfs));
   auto spec = store.load_spec(id);
   if (spec) {
-    auto r = run_hooks(spec->hooks.poststop, state_of(rec, "stopped"), "poststop");
-    if (!r) log::warn(r.error().message());
+    run_hooks_warning_only(spec->hooks.poststop, state_of(rec, "stopped"), "poststop");
   }
   return store.remove(id);
 }

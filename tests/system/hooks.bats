@@ -201,3 +201,20 @@ pos() { grep -nx "$1" "$HOOKDIR/order" | head -n 1 | cut -d: -f1; }
 	rt delete "$CID" || true
 	assert_nothing_left "$CID"
 }
+
+@test "after a failing poststart or poststop hook the remaining hooks still run" {
+	printf '#!/bin/sh\nexit 1\n' >"$TEST_DIR/fail.sh"
+	printf '#!/bin/sh\ntouch "$1"\n' >"$TEST_DIR/mark.sh"
+	chmod 755 "$TEST_DIR/fail.sh" "$TEST_DIR/mark.sh"
+	jq_config --arg f "$TEST_DIR/fail.sh" --arg m "$TEST_DIR/mark.sh" --arg d "$TEST_DIR" '
+		.hooks.poststart = [{path: $f}, {path: $m, args: ["mark.sh", ($d + "/poststart-2")]}]
+		| .hooks.poststop = [{path: $f}, {path: $m, args: ["mark.sh", ($d + "/poststop-2")]}]'
+	run_detached
+	wait_status "$CID" running
+	[ -e "$TEST_DIR/poststart-2" ] || fail "the second poststart hook did not run"
+	rt kill "$CID" KILL
+	wait_status "$CID" stopped
+	rt delete "$CID"
+	[ -e "$TEST_DIR/poststop-2" ] || fail "the second poststop hook did not run"
+	assert_nothing_left "$CID"
+}

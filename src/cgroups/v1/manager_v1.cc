@@ -136,6 +136,13 @@ Result<> ManagerV1::apply(const Resources& r) {
     if (r.memory_reservation) TRY(d.write("memory.soft_limit_in_bytes", *r.memory_reservation));
     if (r.memory_swappiness) TRY(d.write("memory.swappiness", static_cast<int64_t>(*r.memory_swappiness)));
     if (r.disable_oom_killer && *r.disable_oom_killer) TRY(d.write("memory.oom_control", int64_t{1}));
+    // Kernel memory limits: deprecated, but v1 kernels still take them.
+    for (auto [value, file] : {std::pair{&r.kernel_memory, "memory.kmem.limit_in_bytes"},
+                               std::pair{&r.kernel_tcp_memory, "memory.kmem.tcp.limit_in_bytes"}}) {
+      if (!*value) continue;
+      if (!d.has(file)) return fail(ErrorKind::NotSupported, "linux.resources.memory: this kernel has no {}", file);
+      TRY(d.write(file, **value));
+    }
   } else if (r.memory_limit || r.memory_reservation || r.memory_swap) {
     return fail(ErrorKind::NotSupported, "linux.resources.memory: no memory cgroup is mounted");
   }

@@ -21,8 +21,9 @@ TEST(DeviceFilter, ProgramShape) {
   EXPECT_EQ(p.back().code, BPF_JMP | BPF_EXIT);
   // Every jump lands inside the program.
   for (size_t i = 0; i < p.size(); ++i) {
-    if ((p[i].code & 0x07) == BPF_JMP && p[i].code != (BPF_JMP | BPF_EXIT))
+    if ((p[i].code & 0x07) == BPF_JMP && p[i].code != (BPF_JMP | BPF_EXIT)) {
       EXPECT_LT(i + 1 + static_cast<size_t>(p[i].off), p.size()) << "insn " << i;
+    }
   }
 }
 

@@ -66,6 +66,8 @@ Result<> ManagerV2::apply(const Resources& r) {
     }
     TRY(d.write("memory.swap.max", swap));
   }
+  if (r.kernel_memory || r.kernel_tcp_memory)
+    return fail(ErrorKind::NotSupported, "linux.resources.memory.kernel/kernelTCP: cgroup v2 has no kernel memory limits");
   if (r.disable_oom_killer && *r.disable_oom_killer)
     return fail(ErrorKind::NotSupported, "linux.resources.memory.disableOOMKiller: cgroup v2 cannot disable the OOM killer");
   if (r.cpu_shares) TRY(d.write("cpu.weight", static_cast<int64_t>(shares_to_weight(*r.cpu_shares))));
