@@ -28,6 +28,9 @@ contenders=(hako runc)
 
 cleanup() {
   for c in "${contenders[@]}"; do ${CMD[$c]} delete -f "bench-$c-$$" >/dev/null 2>&1 || true; done
+  # The runtimes remove the containers' cgroups, not the shared parent the
+  # relative cgroupsPath created; remove it when no other run still uses it.
+  find /sys/fs/cgroup -depth -type d -name hako-bench -exec rmdir {} + 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
