@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base/clock.h"
+
 namespace hako::log {
 namespace {
 int g_fd = STDERR_FILENO;
@@ -22,15 +24,6 @@ std::string_view level_name(Level l) {
   return "info";
 }
 
-std::string now_rfc3339() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  tm t;
-  gmtime_r(&ts.tv_sec, &t);
-  char buf[64];
-  strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &t);
-  return fmt::format("{}.{:09d}Z", buf, ts.tv_nsec);
-}
 }  // namespace
 
 Result<> configure(const std::string& path, Format format, bool debug) {

@@ -181,11 +181,7 @@ Result<Created> create(const Store& store, const CreateOptions& opts) {
 
   UniqueFd console;
   if (spec.process->terminal) {
-    if (opts.console_fd >= 0) {
-      console.reset(::fcntl(opts.console_fd, F_DUPFD_CLOEXEC, 3 + opts.preserve_fds));
-    } else {
-      TRY_ASSIGN(console, connect_unix(opts.console_socket, "console socket"));
-    }
+    TRY_ASSIGN(console, open_console(opts.console_fd, opts.console_socket, opts.preserve_fds));
   }
   UniqueFd seccomp_listener;
   if (seccomp && seccomp->uses_notify()) {

@@ -47,10 +47,7 @@ Result<std::vector<NsFd>> open_namespaces(pid_t pid, const oci::Spec& spec) {
   return out;
 }
 
-[[noreturn]] void die(int sync, const Error& e) {
-  (void)send_message(sync, error_message(e));
-  ::_exit(1);
-}
+[[noreturn]] void die(int sync, const Error& e) { report_and_exit(sync, e); }
 
 struct SeccompPlan {
   const linux::SeccompFilter* filter = nullptr;
@@ -104,11 +101,7 @@ Result<pid_t> exec(const Store& store, const std::string& id, const ExecOptions&
     return fail(ErrorKind::InvalidArgument, "--tty needs --console-socket");
   UniqueFd console;
   if (opts.process.terminal) {
-    if (opts.console_fd >= 0) {
-      console.reset(::fcntl(opts.console_fd, F_DUPFD_CLOEXEC, 3 + opts.preserve_fds));
-    } else {
-      TRY_ASSIGN(console, connect_unix(opts.console_socket, "console socket"));
-    }
+    TRY_ASSIGN(console, open_console(opts.console_fd, opts.console_socket, opts.preserve_fds));
   }
   TRY_ASSIGN(auto filter, linux::SeccompFilter::compile(spec.linux ? spec.linux->seccomp : Json()));
   SeccompPlan seccomp;

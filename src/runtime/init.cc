@@ -27,10 +27,7 @@ bool joins_in_init(oci::NamespaceType t) {
 
 namespace {
 
-[[noreturn]] void die(int fd, const Error& e) {
-  (void)send_message(fd, error_message(e));
-  ::_exit(1);
-}
+[[noreturn]] void die(int fd, const Error& e) { report_and_exit(fd, e); }
 
 #define STEP(expr, what)                                             \
   do {                                                               \

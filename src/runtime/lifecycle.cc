@@ -49,20 +49,6 @@ Result<> finish_start(const Store& store, Record& rec, const oci::Spec& spec) {
   return {};
 }
 
-Result<UniqueFd> connect_start_socket(const Store& store, const std::string& id) {
-  UniqueFd dir(::open(store.dir(id).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (!dir) return fail_sys(fmt::format("open {}", store.dir(id)));
-  UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (!fd) return fail_sys("socket");
-  sockaddr_un addr{};
-  addr.sun_family = AF_UNIX;
-  std::string name = fmt::format("/proc/self/fd/{}/start.sock", dir.get());
-  std::copy(name.begin(), name.end(), addr.sun_path);
-  if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
-    return fail_sys(fmt::format("connecting to container \"{}\"", id));
-  return fd;
-}
-
 }  // namespace
 
 Result<> start(const Store& store, const std::string& id) {
@@ -72,7 +58,7 @@ Result<> start(const Store& store, const std::string& id) {
   std::string status = current_status(rec);
   if (status != "created") return not_created(rec, status);
   TRY_ASSIGN(auto spec, store.load_spec(id));
-  TRY_ASSIGN(auto conn, connect_start_socket(store, id));
+  TRY_ASSIGN(auto conn, connect_unix(store.dir(id) + "/start.sock", fmt::format("container \"{}\"", id)));
   TRY_CTX(await_exec(conn.get()), fmt::format("starting container \"{}\"", id));
   return finish_start(store, rec, spec);
 }

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/error.h"
 #include "base/json.h"
 #include "base/lock.h"
@@ -64,6 +65,5 @@ class Store {
 // "created", "running", "paused" or "stopped".
 std::string current_status(const Record& r);
 oci::State state_of(const Record& r, const std::string& status);
-std::string now_rfc3339();
 
 }  // namespace hako::runtime

@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <fcntl.h>
 #include <sys/uio.h>
+#include <unistd.h>
 #include <sys/un.h>
 
 #include <cstring>
@@ -71,6 +72,18 @@ Result<UniqueFd> connect_unix(const std::string& path, std::string_view what) {
   std::copy(name.begin(), name.end(), addr.sun_path);
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
     return fail_sys(fmt::format("connecting to {} {}", what, path));
+  return fd;
+}
+
+void report_and_exit(int fd, const Error& e) {
+  (void)send_message(fd, error_message(e));
+  ::_exit(1);
+}
+
+Result<UniqueFd> open_console(int console_fd, const std::string& console_socket, int preserve_fds) {
+  if (console_fd < 0) return connect_unix(console_socket, "console socket");
+  UniqueFd fd(::fcntl(console_fd, F_DUPFD_CLOEXEC, 3 + preserve_fds));
+  if (!fd) return fail_sys("duplicating the console socket");
   return fd;
 }
 

@@ -29,6 +29,15 @@ Result<Json> expect_message(int fd, std::string_view type);
 Json error_message(const Error& e);
 Error error_from_message(const Json& msg);
 
+// Sends `e` to the runtime and exits: how a process being set up in a
+// child (init, exec) reports the step that failed.
+[[noreturn]] void report_and_exit(int fd, const Error& e);
+
+// The console socket for a new container process: our own socketpair end
+// (`console_fd`, when the caller proxies the pty) or a connection to
+// `console_socket`; kept above the fds the container inherits.
+Result<UniqueFd> open_console(int console_fd, const std::string& console_socket, int preserve_fds);
+
 // Connects a unix stream socket to `path`; long paths (containerd's) go
 // through /proc/self/fd of their directory. `what` names it in errors.
 Result<UniqueFd> connect_unix(const std::string& path, std::string_view what);
