@@ -8,12 +8,16 @@ packages=(
   # build
   build-essential cmake pkg-config
   libfmt-dev nlohmann-json3-dev libseccomp-dev libsqlite3-dev libgtest-dev
-  libarchive-dev libssl-dev
+  libarchive-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libzstd-dev
   # tests and the demo
   bats jq busybox-static iproute2 util-linux procps
   # tests/system/containerd.bats (containerd drives the runtime; ctr, and a
   # python pty for `ctr run -t`)
   containerd python3
+  # base images made offline (scripts/make-base-images.sh)
+  debootstrap
+  # registry tests: a local registry, htpasswd auth, interop peers
+  docker-registry apache2-utils skopeo umoci
   # peers for benchmarks and comparison
   runc crun
 )

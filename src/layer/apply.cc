@@ -8,10 +8,12 @@
 #include <sys/xattr.h>
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <vector>
 
 #include "base/fd.h"
+#include "layer/layer_stream.h"
 #include "layer/names.h"
 #include "layer/tree.h"
 #include "sys/syscalls.h"
@@ -291,21 +293,45 @@ class Applier {
 
 }  // namespace
 
+namespace {
+
+// libarchive pulls data through this callback from the LayerStream, which
+// decompresses and hashes on its own thread.
+struct StreamSource {
+  LayerStream* stream;
+  std::optional<Error> error;
+};
+
+la_ssize_t read_from_stream(archive* a, void* data, const void** buf) {
+  auto* src = static_cast<StreamSource*>(data);
+  auto chunk = src->stream->next();
+  if (!chunk) {
+    src->error = chunk.error();
+    archive_set_error(a, EINVAL, "%s", chunk.error().message().c_str());
+    return -1;
+  }
+  *buf = chunk->data();
+  return static_cast<la_ssize_t>(chunk->size());
+}
+
+}  // namespace
+
 Result<ApplyStats> apply_layer(int tar_fd, const std::string& target, const ApplyOptions& options) {
   UniqueFd root(::open(target.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!root) return fail_sys(fmt::format("open layer target {}", target));
+  TRY_ASSIGN(auto stream, LayerStream::open(tar_fd));
   std::unique_ptr<archive, ArchiveFree> a(archive_read_new());
   if (!a) return fail(ErrorKind::Internal, "archive_read_new failed");
-  // Only tar, and only the compressions layers use (gzip, zstd) plus xz and
-  // bzip2 that old tools produce; never filter_all, which may exec programs.
+  // Only tar. gzip and zstd are undone by the LayerStream (which hashes the
+  // result); xz and bzip2, which old tools produce, by libarchive. Never
+  // filter_all, which may exec programs.
   archive_read_support_format_tar(a.get());
   archive_read_support_format_gnutar(a.get());
   archive_read_support_format_empty(a.get());
-  archive_read_support_filter_gzip(a.get());
-  archive_read_support_filter_zstd(a.get());
   archive_read_support_filter_xz(a.get());
   archive_read_support_filter_bzip2(a.get());
-  if (archive_read_open_fd(a.get(), tar_fd, 1 << 16) != ARCHIVE_OK)
+  StreamSource source{stream.get(), std::nullopt};
+  if (archive_read_open(a.get(), &source, nullptr, read_from_stream, nullptr) != ARCHIVE_OK)
     return fail(ErrorKind::InvalidArgument, "reading layer: {}", archive_error_string(a.get()));
 
   Applier applier(root.get(), options);
@@ -322,7 +348,19 @@ Result<ApplyStats> apply_layer(int tar_fd, const std::string& target, const Appl
     if (const char* p = archive_entry_pathname(e)) last = p;
   }
   TRY(applier.finish());
-  return applier.stats();
+  // libarchive stops at the end-of-archive blocks; the digest covers the
+  // whole uncompressed blob, padding included, as the writer hashed it.
+  for (;;) {
+    TRY_ASSIGN(auto rest, stream->next());
+    if (rest.empty()) break;
+  }
+  ApplyStats stats = applier.stats();
+  stats.compression = stream->compression();
+  stats.uncompressed_size = stream->size();
+  // An xz or bzip2 tar reached libarchive still compressed; its diff id
+  // is unknown here.
+  if (archive_filter_code(a.get(), 0) == ARCHIVE_FILTER_NONE) stats.diff_id = stream->diff_id().to_string();
+  return stats;
 }
 
 Result<ApplyStats> apply_layer(const std::string& tar_path, const std::string& target, const ApplyOptions& options) {

@@ -27,6 +27,7 @@
 #include <string>
 
 #include "base/error.h"
+#include "oci/image_spec.h"
 
 namespace hako::layer {
 
@@ -52,6 +53,11 @@ struct ApplyStats {
   uint64_t bytes = 0;      // regular file content written
   uint64_t whiteouts = 0;  // whiteout and opaque markers handled
   uint64_t skipped = 0;    // devices skipped, sockets, aufs metadata
+  // The layer as read: its compression, and the size and digest of the
+  // uncompressed tar (the diff id an image config must list for it).
+  oci::Compression compression = oci::Compression::None;
+  uint64_t uncompressed_size = 0;
+  std::string diff_id;
 };
 
 Result<ApplyStats> apply_layer(int tar_fd, const std::string& target, const ApplyOptions& options = {});

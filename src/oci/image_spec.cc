@@ -9,7 +9,7 @@ bool is_config_type(std::string_view t) { return t == media::kConfig || t == med
 bool is_layer_type(std::string_view t) { return layer_compression(t).has_value(); }
 
 Result<Compression> layer_compression(std::string_view t) {
-  if (t == media::kLayer || t == "application/vnd.oci.image.layer.nondistributable.v1.tar") return Compression::None;
+  if (t == media::kLayer || t == media::kDockerLayer || t == "application/vnd.oci.image.layer.nondistributable.v1.tar") return Compression::None;
   if (t == media::kLayerGzip || t == media::kDockerLayerGzip || t == media::kDockerForeignLayerGzip ||
       t == "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip")
     return Compression::Gzip;

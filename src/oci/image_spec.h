@@ -29,6 +29,7 @@ inline constexpr const char* kLayout = "application/vnd.oci.layout.header.v1+jso
 inline constexpr const char* kDockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";
 inline constexpr const char* kDockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
 inline constexpr const char* kDockerConfig = "application/vnd.docker.container.image.v1+json";
+inline constexpr const char* kDockerLayer = "application/vnd.docker.image.rootfs.diff.tar";
 inline constexpr const char* kDockerLayerGzip = "application/vnd.docker.image.rootfs.diff.tar.gzip";
 inline constexpr const char* kDockerForeignLayerGzip = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
 }  // namespace media
