@@ -1,0 +1,23 @@
+// Dockerfile instructions applied to an image config, for `import --change`
+// and `commit --change` ("CMD ["sh"]", "ENV A=1 B=2", "EXPOSE 80/udp").
+//
+// The instructions Docker accepts there: CMD, ENTRYPOINT, ENV, EXPOSE,
+// LABEL, ONBUILD, USER, VOLUME, WORKDIR, plus STOPSIGNAL. Anything else is
+// InvalidArgument naming the instruction, as Docker refuses it.
+#pragma once
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/error.h"
+#include "oci/image_spec.h"
+
+namespace hako::image {
+
+Result<> apply_change(oci::ContainerConfig& config, std::string_view change);
+
+// Splits Dockerfile-style words: whitespace separates, double and single
+// quotes group, a backslash escapes the next character.
+Result<std::vector<std::string>> split_words(std::string_view text);
+
+}  // namespace hako::image
