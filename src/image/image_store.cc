@@ -99,7 +99,8 @@ Result<oci::Descriptor> ImageStore::select_manifest(const store::Digest& top, st
 
 Result<AddedImage> ImageStore::add_image(const store::Digest& top, std::string_view media_type,
                                          const Platform& platform, const std::vector<std::string>& names,
-                                         const std::vector<std::string>& repo_names, const LayerCallback& on_layer) {
+                                         const std::vector<std::string>& repo_names, const LayerCallback& on_layer,
+                                         const std::map<std::string, int64_t>* unpacked_sizes) {
   TRY_ASSIGN(auto chosen, select_manifest(top, media_type, platform));
   TRY_ASSIGN(auto manifest_digest, store::Digest::parse(chosen.digest));
   TRY_ASSIGN(auto manifest_bytes, blobs_.read(manifest_digest));
@@ -130,7 +131,9 @@ Result<AddedImage> ImageStore::add_image(const store::Digest& top, std::string_v
     rec.blob_digest = desc.digest;
     rec.unpacked_path = snapshots_.layer_dir(chains[i]);
     if (i > 0) rec.parent = chains[i - 1];
-    if (snapshots_.has_layer(chains[i])) {
+    if (snapshots_.has_layer(chains[i]) && unpacked_sizes && unpacked_sizes->contains(chains[i])) {
+      rec.size = unpacked_sizes->at(chains[i]);  // the caller just unpacked it
+    } else if (snapshots_.has_layer(chains[i])) {
       // Unpacked by a command that stopped before recording it.
       UniqueFd dir(::open(rec.unpacked_path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
       rec.size = static_cast<int64_t>(tree_size(dir.get()));

@@ -15,6 +15,7 @@
 // writer lock (store/gc.h) until that commit.
 #pragma once
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -70,7 +71,8 @@ class ImageStore {
   // repositories of `repo_names` with the digest of `top`.
   Result<AddedImage> add_image(const store::Digest& top, std::string_view media_type, const Platform& platform,
                                const std::vector<std::string>& names, const std::vector<std::string>& repo_names,
-                               const LayerCallback& on_layer = {});
+                               const LayerCallback& on_layer = {},
+                               const std::map<std::string, int64_t>* unpacked_sizes = nullptr);
 
   // Picks the manifest for `platform` from an index blob (nested indexes
   // followed), or returns `top` itself for a manifest.

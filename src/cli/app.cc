@@ -1,0 +1,200 @@
+// `hako COMMAND`: global options, then one of the Docker-style commands.
+#include "cli/app.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "base/strings.h"
+#include "cli/command.h"
+#include "cli/runtime/commands.h"
+#include "cli/version.h"
+#include "image/reference.h"
+
+namespace hako::cli {
+namespace {
+
+const std::vector<Flag>& global_flags() {
+  static const std::vector<Flag> flags = {
+      {"root", 0, Flag::String, "", "Where hako keeps images and containers (env HAKO_ROOT)", "string"},
+      {"storage-driver", 0, Flag::String, "", "overlay or vfs (env HAKO_STORAGE_DRIVER)", "string"},
+      {"config", 0, Flag::String, "", "Location of client config files (credentials)", "string"},
+      {"insecure-registry", 0, Flag::List, "", "Registries to reach over plain HTTP or unverified TLS", ""},
+      {"debug", 'D', Flag::Bool, "", "Enable debug mode", ""},
+      {"log-level", 'l', Flag::String, "info", "Set the logging level", "string"},
+      {"version", 'v', Flag::Bool, "", "Print version information and quit", ""},
+  };
+  return flags;
+}
+
+std::vector<Command>& commands() {
+  static std::vector<Command> all = [] {
+    std::vector<Command> v;
+    for (auto& c : image_commands()) v.push_back(std::move(c));
+    return v;
+  }();
+  return all;
+}
+
+void print_usage(FILE* f) {
+  std::fprintf(f, "\nUsage:  hako [OPTIONS] COMMAND\n\nA daemonless container engine with Docker's command line\n\n");
+  std::fprintf(f, "Commands:\n");
+  for (const auto& c : commands())
+    if (c.name.find(' ') == std::string::npos) std::fprintf(f, "  %-10s %s\n", c.name.c_str(), c.summary.c_str());
+  std::fprintf(f, "  %-10s %s\n", "runtime", "The OCI runtime, with runc's command line (also hako-runtime)");
+  std::fprintf(f, "  %-10s %s\n", "version", "Show the hako version information");
+  std::fprintf(f, "\nManagement commands:\n  image      Manage images\n\n%s", flags_help(global_flags()).c_str());
+  std::fprintf(f, "\nRun 'hako COMMAND --help' for more information on a command.\n");
+}
+
+// Finds the command named by the first one or two words.
+const Command* find_command(const std::vector<std::string>& words, size_t& used) {
+  auto matches = [](const Command& c, const std::string& n) {
+    if (c.name == n) return true;
+    for (const auto& a : c.aliases)
+      if (a == n) return true;
+    return false;
+  };
+  if (words.size() >= 2) {
+    std::string two = words[0] + " " + words[1];
+    for (const auto& c : commands())
+      if (matches(c, two)) {
+        used = 2;
+        return &c;
+      }
+  }
+  for (const auto& c : commands())
+    if (!words.empty() && matches(c, words[0])) {
+      used = 1;
+      return &c;
+    }
+  return nullptr;
+}
+
+int exit_code_for(const Error& e) {
+  (void)e;
+  return 1;
+}
+
+}  // namespace
+
+int main(const std::vector<std::string>& argv) {
+  // Global options end at the first word that is not one.
+  std::vector<std::string> rest(argv.begin() + 1, argv.end());
+  auto g = parse_flags(global_flags(), rest, /*stop_at_positional=*/true);
+  if (!g) {
+    std::fprintf(stderr, "%s\nSee 'hako --help'.\n", g.error().message().c_str());
+    return 125;
+  }
+  if (g->boolean("version")) {
+    std::printf("hako version %s, build %s\n", kVersion, kCommit);
+    return 0;
+  }
+  const auto& words = g->args();
+  if (words.empty() || g->help()) {
+    print_usage(words.empty() && !g->help() ? stderr : stdout);
+    return words.empty() && !g->help() ? 1 : 0;
+  }
+  if (words[0] == "runtime") {
+    std::vector<std::string> rt = {"hako runtime"};
+    rt.insert(rt.end(), words.begin() + 1, words.end());
+    return runtime_cmd::main(rt);
+  }
+  if (words[0] == "version") {
+    std::printf("hako version %s, build %s\n", kVersion, kCommit);
+    return 0;
+  }
+  if (words[0] == "help") {
+    print_usage(stdout);
+    return 0;
+  }
+
+  Globals globals;
+  if (const char* r = std::getenv("HAKO_ROOT"); r && *r) globals.root = r;
+  if (g->set("root")) globals.root = g->str("root");
+  if (const char* d = std::getenv("HAKO_STORAGE_DRIVER"); d && *d) globals.storage_driver = d;
+  if (g->set("storage-driver")) globals.storage_driver = g->str("storage-driver");
+  if (const char* c = std::getenv("DOCKER_CONFIG"); c && *c) globals.config_dir = c;
+  if (g->set("config")) globals.config_dir = g->str("config");
+  if (const char* i = std::getenv("HAKO_INSECURE_REGISTRIES"); i && *i)
+    for (auto& r : split(i, ',')) if (!r.empty()) globals.insecure_registries.push_back(r);
+  for (auto& r : g->list("insecure-registry")) globals.insecure_registries.push_back(r);
+  globals.debug = g->boolean("debug");
+
+  size_t used = 0;
+  const Command* cmd = find_command(words, used);
+  if (!cmd) {
+    std::fprintf(stderr, "hako: '%s' is not a hako command.\nSee 'hako --help'\n", words[0].c_str());
+    return 1;
+  }
+  std::vector<std::string> cmd_args(words.begin() + static_cast<long>(used), words.end());
+  auto p = parse_flags(cmd->flags, cmd_args, cmd->stop_at_positional);
+  if (!p) {
+    std::fprintf(stderr, "%s\nSee 'hako %s --help'.\n", p.error().message().c_str(), cmd->name.c_str());
+    return 125;
+  }
+  if (p->help()) {
+    std::fputs(command_help(*cmd).c_str(), stdout);
+    return 0;
+  }
+  if (auto complaint = check_arg_count(*cmd, p->args().size())) {
+    std::fprintf(stderr, "%s\nSee 'hako %s --help'.\n\nUsage:  hako %s %s\n\n%s\n", complaint->c_str(),
+                 cmd->name.c_str(), cmd->name.c_str(), cmd->usage.c_str(), cmd->summary.c_str());
+    return 1;
+  }
+  Context ctx(std::move(globals), *cmd);
+  auto r = cmd->run(ctx, *p);
+  std::fflush(stdout);
+  if (!r) {
+    std::fprintf(stderr, "Error: %s\n", r.error().message().c_str());
+    return exit_code_for(r.error());
+  }
+  return *r;
+}
+
+std::optional<std::string> check_arg_count(const Command& c, size_t n) {
+  auto plural = [](int k) { return k == 1 ? "argument" : "arguments"; };
+  int count = static_cast<int>(n);
+  if (c.min_args == c.max_args && count != c.min_args)
+    return fmt::format("\"hako {}\" requires exactly {} {}.", c.name, c.min_args, plural(c.min_args));
+  if (count < c.min_args) return fmt::format("\"hako {}\" requires at least {} {}.", c.name, c.min_args, plural(c.min_args));
+  if (c.max_args >= 0 && count > c.max_args)
+    return c.max_args == 0 ? fmt::format("\"hako {}\" accepts no arguments.", c.name)
+                           : fmt::format("\"hako {}\" requires at most {} {}.", c.name, c.max_args, plural(c.max_args));
+  return std::nullopt;
+}
+
+std::string command_help(const Command& c) {
+  std::string out = fmt::format("\nUsage:  hako {} {}\n\n{}\n", c.name, c.usage, c.summary);
+  if (!c.aliases.empty()) out += "\nAliases:\n  " + c.name + ", " + join(c.aliases, ", ") + "\n";
+  if (!c.flags.empty()) out += "\n" + flags_help(c.flags);
+  return out;
+}
+
+Result<image::ImageStore*> Context::images() {
+  if (!store_) {
+    image::StoreOptions o;
+    if (!globals.storage_driver.empty()) {
+      TRY_ASSIGN(o.driver, layer::parse_driver(globals.storage_driver));
+    }
+    TRY_ASSIGN(auto s, image::ImageStore::open(globals.root, o));
+    store_.emplace(std::move(s));
+  }
+  return &*store_;
+}
+
+std::string Context::familiar(const std::string& full) {
+  auto r = image::parse_reference_exact(full);
+  return r ? r->familiar_string() : full;
+}
+
+Result<int> open_input(const std::string& path) {
+  if (path.empty() || path == "-") return ::dup(0);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail_sys("open " + path);
+  return fd;
+}
+
+}  // namespace hako::cli

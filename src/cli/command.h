@@ -1,0 +1,67 @@
+// hako's Docker-style commands: each is a name, a usage line, its flags and
+// a function; app.cc holds the table and dispatches to them.
+#pragma once
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/error.h"
+#include "cli/flags.h"
+#include "image/image_store.h"
+
+namespace hako::cli {
+
+// Options that come before the command (`hako --root /x images`), each also
+// settable from the environment so scripts and tests need not repeat them.
+struct Globals {
+  std::string root = "/var/lib/hako";           // --root, HAKO_ROOT
+  std::string storage_driver;                   // --storage-driver, HAKO_STORAGE_DRIVER
+  std::string config_dir;                       // --config, DOCKER_CONFIG (credentials)
+  std::vector<std::string> insecure_registries; // --insecure-registry, HAKO_INSECURE_REGISTRIES
+  bool debug = false;
+};
+
+struct Command;
+
+class Context {
+ public:
+  Context(Globals g, const Command& cmd) : globals(std::move(g)), command(cmd) {}
+  Globals globals;
+  const Command& command;
+
+  // The image store under --root, opened on first use.
+  Result<image::ImageStore*> images();
+  // "docker.io/library/busybox:latest" style full name → "busybox:latest".
+  static std::string familiar(const std::string& full);
+
+ private:
+  std::optional<image::ImageStore> store_;
+};
+
+struct Command {
+  std::string name;           // "images", or "image ls" for a subcommand
+  std::vector<std::string> aliases;  // other names: "image ls", "image list"
+  std::string usage;          // "[OPTIONS] [REPOSITORY[:TAG]]"
+  std::string summary;        // one line
+  std::vector<Flag> flags;
+  Result<int> (*run)(Context&, const ParsedFlags&);
+  int min_args = 0;
+  int max_args = -1;          // -1: any number
+  bool stop_at_positional = false;
+};
+
+// Docker's argument count complaints ("\"hako tag\" requires exactly 2
+// arguments."), checked before run() is called.
+std::optional<std::string> check_arg_count(const Command& c, size_t n);
+
+// The full --help text of a command.
+std::string command_help(const Command& c);
+
+// Each file of commands contributes its table.
+std::vector<Command> image_commands();
+
+// Reads a file given by -i / a path, or stdin for "-" / empty.
+Result<int> open_input(const std::string& path);
+
+}  // namespace hako::cli
