@@ -128,7 +128,14 @@ Result<AddedImage> import_rootfs(ImageStore& store, int fd, const ImportOptions&
   TRY_ASSIGN(auto manifest_digest, store.blobs().put(manifest_json));
   std::vector<std::string> names;
   if (!options.name.empty()) names.push_back(options.name);
-  return store.add_image(manifest_digest, oci::media::kManifest, options.platform, names, {});
+  auto added = store.add_image(manifest_digest, oci::media::kManifest, options.platform, names, {});
+  if (!added) {
+    // A tarball refused while unpacking leaves blobs no image names; sweep
+    // them (GC needs the writer lock released).
+    lock = FileLock(UniqueFd());
+    (void)store.collect_garbage();
+  }
+  return added;
 }
 
 }  // namespace hako::image

@@ -79,7 +79,15 @@ Result<int> load(Context& ctx, const ParsedFlags& p) {
     TRY_ASSIGN(platform, image::parse_platform(p.str("platform")));
   }
   for (const auto& e : entries) {
-    TRY_ASSIGN(auto added, store->add_image(e.manifest, e.media_type, platform, e.names, {}));
+    auto r = store->add_image(e.manifest, e.media_type, platform, e.names, {});
+    if (!r) {
+      // The archive's blobs are in, but an image in it was refused (a
+      // hostile layer, say): sweep what no image references.
+      lock = FileLock(UniqueFd());
+      (void)store->collect_garbage();
+      return std::unexpected(r.error());
+    }
+    auto& added = *r;
     if (p.boolean("quiet")) continue;
     if (e.names.empty()) std::printf("Loaded image ID: %s\n", added.id.c_str());
     for (const auto& n : e.names) std::printf("Loaded image: %s\n", Context::familiar(n).c_str());
