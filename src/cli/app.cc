@@ -121,6 +121,9 @@ int main(const std::vector<std::string>& argv) {
   if (const char* i = std::getenv("HAKO_INSECURE_REGISTRIES"); i && *i)
     for (auto& r : split(i, ',')) if (!r.empty()) globals.insecure_registries.push_back(r);
   for (auto& r : g->list("insecure-registry")) globals.insecure_registries.push_back(r);
+  if (const char* c = std::getenv("HAKO_CERTS_DIRS"); c && *c)
+    for (auto& d : split(c, ':'))
+      if (!d.empty()) globals.certs_dirs.push_back(d);
   globals.debug = g->boolean("debug");
 
   size_t used = 0;

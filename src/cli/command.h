@@ -19,6 +19,7 @@ struct Globals {
   std::string storage_driver;                   // --storage-driver, HAKO_STORAGE_DRIVER
   std::string config_dir;                       // --config, DOCKER_CONFIG (credentials)
   std::vector<std::string> insecure_registries; // --insecure-registry, HAKO_INSECURE_REGISTRIES
+  std::vector<std::string> certs_dirs;          // HAKO_CERTS_DIRS (':'-separated certs.d roots)
   bool debug = false;
 };
 

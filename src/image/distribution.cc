@@ -43,6 +43,7 @@ Result<std::unique_ptr<registry::RegistryClient>> client_for(const std::string& 
                                                              const TransferOptions& options) {
   registry::ClientOptions co;
   co.insecure_registries = options.insecure_registries;
+  if (!options.certs_dirs.empty()) co.certs_dirs = options.certs_dirs;
   TRY_ASSIGN(co.credentials, registry::read_credentials(registry::docker_config_path(options.docker_config), domain));
   return registry::RegistryClient::create(domain, std::move(co));
 }

@@ -26,6 +26,7 @@ namespace hako::image {
 struct TransferOptions {
   std::vector<std::string> insecure_registries;
   std::string docker_config;  // config.json path override ("" = default)
+  std::vector<std::string> certs_dirs;  // certs.d roots; empty: the client's defaults
   registry::ProgressSink* progress = nullptr;
   // Lines that are not per-layer ("latest: Pulling from library/x").
   std::function<void(const std::string&)> status;

@@ -300,6 +300,9 @@ namespace {
 struct StreamSource {
   LayerStream* stream;
   std::optional<Error> error;
+  uint64_t delivered = 0;
+  std::string tail;  // zeros handed over after the real end, once
+  bool ended = false;
 };
 
 la_ssize_t read_from_stream(archive* a, void* data, const void** buf) {
@@ -310,6 +313,19 @@ la_ssize_t read_from_stream(archive* a, void* data, const void** buf) {
     archive_set_error(a, EINVAL, "%s", chunk.error().message().c_str());
     return -1;
   }
+  if (chunk->empty() && !src->ended) {
+    // Some writers (umoci 0.4's insert, for one) end a layer right after
+    // the last file's data, without its padding or the two zero blocks
+    // that close a tar. Go's reader, and so Docker and containerd, accept
+    // that; libarchive calls it truncated. Supply the missing zeros: they
+    // complete the tar without changing what it holds (the diff id is
+    // hashed over the real bytes only).
+    src->ended = true;
+    src->tail.assign((512 - src->delivered % 512) % 512 + 1024, '\0');
+    *buf = src->tail.data();
+    return static_cast<la_ssize_t>(src->tail.size());
+  }
+  src->delivered += chunk->size();
   *buf = chunk->data();
   return static_cast<la_ssize_t>(chunk->size());
 }

@@ -55,8 +55,15 @@ Result<int> inspect(Context& ctx, const ParsedFlags& p) {
     found.push_back(std::move(j));
   }
   if (p.set("format")) {
-    TRY_ASSIGN(auto out, format::render_each(p.str("format"), found));
-    std::fputs(out.c_str(), stdout);
+    // Docker inspects typed structs: a missing map entry (GraphDriver.Data
+    // of another driver, a label) prints "<no value>" rather than failing.
+    TRY_ASSIGN(auto t, format::parse_template(p.str("format")));
+    format::ExecOptions opt;
+    opt.missing_key = format::MissingKey::Default;
+    for (const auto& j : found) {
+      TRY_ASSIGN(auto line, t.execute(j, opt));
+      std::printf("%s\n", line.c_str());
+    }
   } else {
     std::printf("%s\n", Json(found).dump(4).c_str());
   }

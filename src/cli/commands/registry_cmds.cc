@@ -16,6 +16,7 @@ namespace {
 image::TransferOptions transfer_options(Context& ctx) {
   image::TransferOptions o;
   o.insecure_registries = ctx.globals.insecure_registries;
+  o.certs_dirs = ctx.globals.certs_dirs;
   if (!ctx.globals.config_dir.empty()) o.docker_config = ctx.globals.config_dir + "/config.json";
   return o;
 }
@@ -138,6 +139,7 @@ Result<int> login(Context& ctx, const ParsedFlags& p) {
   if (c.password.empty()) return fail(ErrorKind::InvalidArgument, "Password is required");
   image::registry::ClientOptions co;
   co.insecure_registries = ctx.globals.insecure_registries;
+  if (!ctx.globals.certs_dirs.empty()) co.certs_dirs = ctx.globals.certs_dirs;
   co.credentials = c;
   TRY_ASSIGN(auto client, image::registry::RegistryClient::create(host, co));
   TRY_CTX(client->ping(), "login to " + host);
