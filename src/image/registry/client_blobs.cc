@@ -77,6 +77,8 @@ Result<store::Digest> RegistryClient::fetch_blob(std::string_view repo, const st
     Error failure(ErrorKind::Unavailable, what);
     if (!resp) {
       failure = std::move(resp).error().context(what);
+      // Only the network is worth another try; our own failures are not.
+      if (failure.kind() != ErrorKind::Unavailable) return std::unexpected(std::move(failure));
     } else if (resp->status == 200 || resp->status == 206) {
       if (writer.offset() >= size) break;
       failure = Error(ErrorKind::Unavailable,
@@ -127,6 +129,7 @@ Result<> RegistryClient::upload_blob(std::string_view repo, const store::Digest&
     std::optional<std::string> location;
     if (!start) {
       failure = std::move(start).error().context(what);
+      transient = failure.kind() == ErrorKind::Unavailable;
     } else if (start->status != 202) {
       failure = response_error(*start, what);
       transient = is_transient_status(start->status);
@@ -146,6 +149,7 @@ Result<> RegistryClient::upload_blob(std::string_view repo, const store::Digest&
       auto done = call(*lease, std::move(put), url, scopes);
       if (!done) {
         failure = std::move(done).error().context(what);
+        transient = failure.kind() == ErrorKind::Unavailable;
       } else if (done->status / 100 == 2) {
         auto stored = done->headers.get("Docker-Content-Digest");
         if (stored && *stored != digest.to_string())

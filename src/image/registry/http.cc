@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <cstring>
+#include <exception>
 
 #include "base/strings.h"
 #include "image/registry/url.h"
@@ -86,7 +87,7 @@ struct Exchange {
   uint64_t sent = 0;
 };
 
-size_t on_header(char* data, size_t size, size_t n, void* p) {
+size_t header_line(char* data, size_t size, size_t n, void* p) {
   auto* x = static_cast<Exchange*>(p);
   size_t total = size * n;
   std::string_view line(data, total);
@@ -136,7 +137,7 @@ int on_xferinfo(void* p, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return 1;
 }
 
-size_t on_write(char* data, size_t size, size_t n, void* p) {
+size_t body_chunk(char* data, size_t size, size_t n, void* p) {
   auto* x = static_cast<Exchange*>(p);
   size_t total = size * n;
   if (x->streaming) {
@@ -157,7 +158,7 @@ size_t on_write(char* data, size_t size, size_t n, void* p) {
   return total;
 }
 
-size_t on_read(char* buf, size_t size, size_t n, void* p) {
+size_t body_read(char* buf, size_t size, size_t n, void* p) {
   auto* x = static_cast<Exchange*>(p);
   const Request& req = *x->req;
   uint64_t length = req.body_fd >= 0 ? req.body_length : req.body.size();
@@ -185,6 +186,20 @@ size_t on_read(char* buf, size_t size, size_t n, void* p) {
   x->sent += got;
   if (req.on_upload_progress) req.on_upload_progress(x->sent);
   return got;
+}
+
+// No exception may unwind through libcurl's C frames: a throwing callback
+// (ours allocating, a caller's progress function) becomes an error.
+template <size_t (*Fn)(char*, size_t, size_t, void*), size_t kAbort>
+size_t guarded(char* data, size_t size, size_t n, void* p) {
+  try {
+    return Fn(data, size, n, p);
+  } catch (const std::exception& e) {
+    static_cast<Exchange*>(p)->callback_error = Error(ErrorKind::Internal, fmt::format("HTTP callback failed: {}", e.what()));
+  } catch (...) {
+    static_cast<Exchange*>(p)->callback_error = Error(ErrorKind::Internal, "HTTP callback failed");
+  }
+  return kAbort;
 }
 
 // curl rewinds the body when it must send it again (an HTTP/2 stream
@@ -219,7 +234,9 @@ std::string describe(CURLcode rc, const char* errbuf, long os_errno, const std::
   } else {
     msg = errbuf[0] ? errbuf : curl_easy_strerror(rc);
   }
-  if (!msg.empty()) msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
+  // "Connection refused" reads "connection refused" mid-sentence; "SSL ..." stays.
+  if (msg.size() > 1 && std::islower(static_cast<unsigned char>(msg[1])))
+    msg[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(msg[0])));
   return msg;
 }
 
@@ -269,7 +286,7 @@ Result<> HttpClient::Impl::perform(Exchange& x, const std::string& method, const
       uint64_t length = req.body_fd >= 0 ? req.body_length : req.body.size();
       curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
       curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(length));
-      curl_easy_setopt(h, CURLOPT_READFUNCTION, on_read);
+      curl_easy_setopt(h, CURLOPT_READFUNCTION, (guarded<body_read, CURL_READFUNC_ABORT>));
       curl_easy_setopt(h, CURLOPT_READDATA, &x);
       curl_easy_setopt(h, CURLOPT_SEEKFUNCTION, on_seek);
       curl_easy_setopt(h, CURLOPT_SEEKDATA, &x);
@@ -320,9 +337,9 @@ Result<> HttpClient::Impl::perform(Exchange& x, const std::string& method, const
     curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_xferinfo);
     curl_easy_setopt(h, CURLOPT_XFERINFODATA, &x);
   }
-  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, (guarded<header_line, 0>));
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
-  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, (guarded<body_chunk, 0>));
   curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
 
   CURLcode rc = curl_easy_perform(h);
