@@ -130,9 +130,15 @@ registry_digest() {
 	mkdir -p "$WORK/certs.d/$REGISTRY"
 	cp "$REGISTRY_CA" "$WORK/certs.d/$REGISTRY/ca.crt"
 	export HAKO_CERTS_DIRS="$WORK/certs.d"
-	# Reached by name, localhost is trusted only through the CA: the
-	# loopback exemption would otherwise hide a TLS failure.
+	# A loopback registry is verified once certs.d has a CA for it, so a
+	# wrong CA must fail and the right one must work.
 	import_busybox "$REGISTRY/tls/app:1"
+	openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=wrong -days 1 -keyout "$WORK/wrong.key" \
+		-out "$WORK/certs.d/$REGISTRY/ca.crt" 2>/dev/null
+	run hako push "$REGISTRY/tls/app:1"
+	assert_status 1
+	assert_match 'certificate|SSL'
+	cp "$REGISTRY_CA" "$WORK/certs.d/$REGISTRY/ca.crt"
 	run hako push "$REGISTRY/tls/app:1"
 	assert_status 0
 	export HAKO_ROOT="$BATS_TEST_TMPDIR/store2"

@@ -23,6 +23,16 @@ const char* const kManifestAccept =
 // uses the same limit).
 static constexpr size_t kMaxManifestBytes = 4 << 20;
 
+// True when the user named the registry ("host:port" or "host") in the
+// insecure list; CIDR entries are not looked at (loopback ones are the
+// default anyway).
+static bool listed_explicitly(const std::string& registry, const std::vector<std::string>& list) {
+  std::string host = registry.substr(0, registry.rfind(':'));
+  for (const auto& entry : list)
+    if (entry == registry || entry == host) return true;
+  return false;
+}
+
 Result<std::unique_ptr<RegistryClient>> RegistryClient::create(std::string registry, ClientOptions options) {
   if (registry.empty()) return fail(ErrorKind::InvalidArgument, "registry name is empty");
   TRY_ASSIGN(TlsOptions tls, load_certs_dir(options.certs_dirs, registry));
@@ -37,6 +47,10 @@ RegistryClient::RegistryClient(std::string registry, ClientOptions options, TlsO
       insecure_(is_insecure_registry(registry_, options_.insecure_registries)),
       auth_(registry_, options_.credentials, options_.user_agent,
             options_.token_cache ? *options_.token_cache : TokenCache::process()) {
+  // Loopback registries are insecure by default (as in Docker), unless
+  // certs.d holds a CA for them: whoever put it there wants it checked.
+  bool only_by_default = insecure_ && !listed_explicitly(registry_, options_.insecure_registries);
+  if (only_by_default && !tls_.extra_ca_files.empty()) insecure_ = false;
   if (insecure_) tls_.verify = false;
 }
 
