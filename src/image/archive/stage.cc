@@ -146,7 +146,12 @@ Result<> stage_archive(int fd, const store::BlobStore& blobs, StagedArchive& out
 
   ArchivePtr a(archive_read_new());
   if (!a) return fail(ErrorKind::Internal, "archive_read_new failed");
-  archive_read_support_filter_all(a.get());
+  // The compressions archives come in; never filter_all, which would
+  // also run external programs (lrzip, lzop) on hostile input.
+  archive_read_support_filter_gzip(a.get());
+  archive_read_support_filter_zstd(a.get());
+  archive_read_support_filter_xz(a.get());
+  archive_read_support_filter_bzip2(a.get());
   archive_read_support_format_tar(a.get());
   archive_read_support_format_empty(a.get());  // so empty input reads as "no metadata"
   if (archive_read_open_fd(a.get(), fd, 64 * 1024) != ARCHIVE_OK) return archive_fail(a.get(), "opening archive");

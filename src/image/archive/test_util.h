@@ -118,7 +118,8 @@ inline std::string read_all(int fd) {
 inline std::map<std::string, std::string> untar(const std::string& data) {
   std::map<std::string, std::string> out;
   struct archive* a = archive_read_new();
-  archive_read_support_filter_all(a);
+  archive_read_support_filter_gzip(a);
+  archive_read_support_filter_zstd(a);
   archive_read_support_format_tar(a);
   archive_read_open_memory(a, data.data(), data.size());
   archive_entry* e;

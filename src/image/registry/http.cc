@@ -1,8 +1,7 @@
 // The libcurl adapter. Keep every curl_* call in this file (see http.h).
 #include "image/registry/http.h"
 
-#include <curl/curl.h>
-#include <openssl/ssl.h>
+#include "image/registry/curl_api.h"
 #include <unistd.h>
 
 #include <cctype>
@@ -64,7 +63,9 @@ namespace {
 void global_init() {
   // curl_global_init is not thread-safe on every build; once is enough.
   static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  std::call_once(once, [] {
+    if (curl_api().loaded) curl_global_init(CURL_GLOBAL_DEFAULT);
+  });
 }
 
 std::string redact(std::string_view url) { return std::string(url.substr(0, url.find('?'))); }
@@ -215,7 +216,8 @@ int on_seek(void* p, curl_off_t offset, int origin) {
 // CURLOPT_CAINFO would replace the system CAs instead.
 CURLcode add_extra_cas(CURL*, void* ssl_ctx, void* p) {
   for (const auto& file : *static_cast<const std::vector<std::string>*>(p))
-    if (SSL_CTX_load_verify_locations(static_cast<SSL_CTX*>(ssl_ctx), file.c_str(), nullptr) != 1)
+    if (!curl_api().ssl_ctx_load_verify_locations ||
+        curl_api().ssl_ctx_load_verify_locations(ssl_ctx, file.c_str(), nullptr) != 1)
       return CURLE_SSL_CACERT_BADFILE;
   return CURLE_OK;
 }
@@ -246,7 +248,7 @@ struct HttpClient::Impl {
   CURL* easy = nullptr;
   Impl() {
     global_init();
-    easy = curl_easy_init();
+    if (curl_api().loaded) easy = curl_easy_init();
   }
   ~Impl() {
     if (easy) curl_easy_cleanup(easy);
@@ -259,6 +261,7 @@ struct HttpClient::Impl {
 Result<> HttpClient::Impl::perform(Exchange& x, const std::string& method, const std::string& url,
                                    const Headers& headers, const TlsOptions& tls) {
   const Request& req = *x.req;
+  if (!curl_api().loaded) return fail(ErrorKind::NotSupported, "{} {}: {}", method, redact(url), curl_api().error);
   if (!easy) return fail(ErrorKind::Internal, "{} {}: cannot create a curl handle", method, redact(url));
   CURL* h = easy;
   curl_easy_reset(h);  // keeps the connection and TLS session caches
