@@ -23,6 +23,9 @@
 #                       must be static: the rootfs has no libc)
 set -euo pipefail
 
+# shellcheck source=scripts/lib-rootfs.sh
+source "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/lib-rootfs.sh"
+
 usage() {
   echo "usage: $0 DIR [ARGS...]" >&2
   exit 2
@@ -40,43 +43,19 @@ cgroups_path=${CGROUPS_PATH:-}
 oci_version=${OCI_VERSION:-1.2.0}
 
 command -v jq >/dev/null || { echo "$0: jq is required" >&2; exit 1; }
-[[ -x $busybox ]] || { echo "$0: $busybox not found (apt-get install busybox-static)" >&2; exit 1; }
 # A dynamically linked busybox would fail inside the rootfs with a confusing
 # "no such file or directory" from the runtime, so refuse it up front.
-if LC_ALL=C file -b "$busybox" 2>/dev/null | grep -q 'dynamically linked'; then
-  echo "$0: $busybox is dynamically linked; use busybox-static" >&2
-  exit 1
-fi
+rootfs_check_busybox "$busybox" || exit 1
 if [[ -n $memory_limit && ! $memory_limit =~ ^[0-9]+$ ]]; then
   echo "$0: MEMORY_LIMIT must be a number of bytes, got '$memory_limit'" >&2
   exit 1
 fi
 
 rootfs=$dir/rootfs
-mkdir -p "$rootfs"/{bin,proc,sys,dev,tmp,etc}
-chmod 1777 "$rootfs/tmp"
-
-# Copy rather than hard-link: the rootfs must not change if the host's
-# busybox is upgraded mid-benchmark.  Skip the copy when it is identical.
-if ! cmp -s "$busybox" "$rootfs/bin/busybox"; then
-  install -m 0755 "$busybox" "$rootfs/bin/busybox.tmp"
-  mv -f "$rootfs/bin/busybox.tmp" "$rootfs/bin/busybox"
-fi
-
-# Relative links so they resolve the same inside and outside the container.
-# Only missing ones are created, to keep re-runs cheap.
-while read -r applet; do
-  [[ -n $applet && $applet != busybox ]] || continue
-  [[ -L $rootfs/bin/$applet || -e $rootfs/bin/$applet ]] || ln -s busybox "$rootfs/bin/$applet"
-done < <("$rootfs/bin/busybox" --list)
-
-printf '%s\n' \
-  'root:x:0:0:root:/root:/bin/sh' \
-  'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' >"$rootfs/etc/passwd"
-printf '%s\n' \
-  'root:x:0:' \
-  'tty:x:5:' \
-  'nogroup:x:65534:' >"$rootfs/etc/group"
+# bin/busybox plus a relative link per applet in /bin, then etc/passwd and
+# etc/group (scripts/lib-rootfs.sh); only what is missing is (re)made.
+rootfs_busybox "$rootfs" "$busybox" bin || exit 1
+rootfs_users "$rootfs" || exit 1
 printf '%s\n' "$hostname" >"$rootfs/etc/hostname"
 
 # The defaults below follow `runc spec` (runc 1.1/1.2) so that results are
