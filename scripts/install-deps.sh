@@ -17,7 +17,7 @@ packages=(
   # base images made offline (scripts/make-base-images.sh)
   debootstrap
   # registry tests: a local registry, htpasswd auth, interop peers
-  docker-registry apache2-utils skopeo umoci
+  docker-registry apache2-utils skopeo umoci curl openssl file
   # peers for benchmarks and comparison
   runc crun
 )
