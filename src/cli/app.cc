@@ -32,6 +32,7 @@ const std::vector<Flag>& global_flags() {
 std::vector<Command>& commands() {
   static std::vector<Command> all = [] {
     std::vector<Command> v;
+    for (auto& c : container_commands()) v.push_back(std::move(c));
     for (auto& c : image_commands()) v.push_back(std::move(c));
     return v;
   }();
@@ -152,7 +153,7 @@ int main(const std::vector<std::string>& argv) {
   std::fflush(stdout);
   if (!r) {
     std::fprintf(stderr, "Error: %s\n", r.error().message().c_str());
-    return exit_code_for(r.error());
+    return cmd->error_exit_code != 1 ? cmd->error_exit_code : exit_code_for(r.error());
   }
   return *r;
 }
@@ -186,6 +187,14 @@ Result<image::ImageStore*> Context::images() {
     store_.emplace(std::move(s));
   }
   return &*store_;
+}
+
+Result<engine::Engine*> Context::engine() {
+  if (!engine_) {
+    TRY_ASSIGN(auto store, images());
+    engine_.emplace(*store, globals.root);
+  }
+  return &*engine_;
 }
 
 std::string Context::familiar(const std::string& full) {

@@ -8,6 +8,7 @@
 
 #include "base/error.h"
 #include "cli/flags.h"
+#include "engine/containers.h"
 #include "image/image_store.h"
 
 namespace hako::cli {
@@ -33,11 +34,14 @@ class Context {
 
   // The image store under --root, opened on first use.
   Result<image::ImageStore*> images();
+  // Containers, on the same store.
+  Result<engine::Engine*> engine();
   // "docker.io/library/busybox:latest" style full name → "busybox:latest".
   static std::string familiar(const std::string& full);
 
  private:
   std::optional<image::ImageStore> store_;
+  std::optional<engine::Engine> engine_;
 };
 
 struct Command {
@@ -50,6 +54,8 @@ struct Command {
   int min_args = 0;
   int max_args = -1;          // -1: any number
   bool stop_at_positional = false;
+  // Exit code for an error from run(): Docker's run and create use 125.
+  int error_exit_code = 1;
 };
 
 // Docker's argument count complaints ("\"hako tag\" requires exactly 2
@@ -61,6 +67,7 @@ std::string command_help(const Command& c);
 
 // Each file of commands contributes its table.
 std::vector<Command> image_commands();
+std::vector<Command> container_commands();
 
 // Reads a file given by -i / a path, or stdin for "-" / empty.
 Result<int> open_input(const std::string& path);

@@ -1,5 +1,7 @@
 #include "runtime/process_setup.h"
 
+#include <signal.h>
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -125,6 +127,14 @@ Error exec_target(ExecTarget& t) {
   argv.push_back(nullptr);
   for (auto& e : t.env) envp.push_back(e.data());
   envp.push_back(nullptr);
+  // The user's process starts with every signal at its default and none
+  // blocked, whatever its caller (a monitor ignoring SIGPIPE and SIGINT,
+  // blocking SIGCHLD for its signalfd) had: both are inherited by execve.
+  for (int sig = 1; sig < NSIG; ++sig)
+    if (sig != SIGKILL && sig != SIGSTOP) ::signal(sig, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
   ::execve(t.path.c_str(), argv.data(), envp.data());
   return sys_error(fmt::format("exec {}", t.path));
 }

@@ -84,3 +84,15 @@ Result<> watch_events(const Store& store, const std::string& id, int interval_ms
 }
 
 }  // namespace hako::runtime
+
+namespace hako::runtime {
+
+Result<uint64_t> oom_kills(const Store& store, const std::string& id) {
+  // Read after the container stopped too (before delete removes the cgroup):
+  // that is when a monitor asks whether the OOM killer ended it.
+  TRY_ASSIGN(auto rec, store.load(id));
+  TRY_ASSIGN(auto cg, cgroups::from_json(rec.cgroup));
+  return cg->oom_kills();
+}
+
+}  // namespace hako::runtime

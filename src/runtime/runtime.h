@@ -57,6 +57,9 @@ Result<> resume(const Store& store, const std::string& id);
 // Applies the given linux.resources fields to a live container and records
 // them in its saved config.
 Result<> update(const Store& store, const std::string& id, const Json& resources);
+// How many processes the OOM killer ended in the container's cgroup; works
+// on a stopped container until it is deleted.
+Result<uint64_t> oom_kills(const Store& store, const std::string& id);
 // {"type":"stats","id":..,"data":{..}} for a running container.
 Result<Json> stats_event(const Store& store, const std::string& id);
 // Streams events (stats every `interval_ms`, "oom" when the kernel OOM-kills

@@ -54,3 +54,14 @@ assert_store_empty() {
 	[ -z "$(ls -A "$HAKO_ROOT/layers" 2>/dev/null)" ] || fail "layers left: $(ls -A "$HAKO_ROOT/layers")"
 	[ -z "$(ls -A "$HAKO_ROOT/ingest" 2>/dev/null)" ] || fail "ingest left: $(ls -A "$HAKO_ROOT/ingest")"
 }
+
+# eventually 'SHELL CONDITION': polls (eval) until it holds, for up to
+# $WAIT_TIMEOUT seconds.
+eventually() {
+	local i
+	for ((i = 0; i < ${WAIT_TIMEOUT:-10} * 20; i++)); do
+		eval "$1" && return 0
+		sleep 0.05
+	done
+	fail "timed out waiting for: $1"
+}

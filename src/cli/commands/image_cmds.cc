@@ -193,7 +193,7 @@ Command rmi_command() {
 
 Command image_inspect_command() {
   return {"image inspect",
-          {"inspect"},
+          {},
           "[OPTIONS] IMAGE [IMAGE...]",
           "Display detailed information on one or more images",
           {{"format", 'f', Flag::String, "", "Format output using a custom template"},

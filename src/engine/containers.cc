@@ -1,0 +1,306 @@
+#include "engine/containers.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <random>
+
+#include "base/clock.h"
+#include "base/fd.h"
+#include "base/files.h"
+#include "runtime/runtime.h"
+#include "runtime/store.h"
+
+namespace hako::engine {
+namespace {
+
+void sleep_ms(int ms) {
+  timespec ts{ms / 1000, (ms % 1000) * 1'000'000L};
+  nanosleep(&ts, nullptr);
+}
+
+std::string self_dir() {
+  char buf[4096];
+  ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  if (n <= 0) return "/usr/bin";
+  std::string path(buf, static_cast<size_t>(n));
+  return path.substr(0, path.find_last_of('/'));
+}
+
+// Docker-like names for containers started without --name.
+std::string random_name() {
+  static const char* adjectives[] = {"admiring", "brave",   "calm",     "clever", "eager",   "festive",
+                                     "gallant",  "happy",   "jolly",    "keen",   "lucid",   "modest",
+                                     "nifty",    "quirky",  "relaxed",  "sharp",  "stoic",   "tender",
+                                     "vibrant",  "wizardly", "zealous", "bold",   "dreamy",  "elated"};
+  static const char* names[] = {"hopper",  "lovelace", "turing",  "ritchie", "thompson", "knuth",
+                                "dijkstra", "hamilton", "liskov", "torvalds", "cerf",    "kay",
+                                "lamport", "perlman",  "wirth",   "backus",  "mccarthy", "shannon",
+                                "noether", "curie",    "meitner", "goodall", "franklin", "johnson"};
+  std::random_device rd;
+  return fmt::format("{}_{}", adjectives[rd() % std::size(adjectives)], names[rd() % std::size(names)]);
+}
+
+bool is_running_status(const std::string& s) { return s == "running" || s == "paused" || s == "restarting"; }
+
+}  // namespace
+
+std::string new_container_id() {
+  std::random_device rd;
+  std::string id;
+  for (int i = 0; i < 8; ++i) id += fmt::format("{:08x}", rd());
+  return id;
+}
+
+Engine::Engine(image::ImageStore& images, std::string root)
+    : images_(images), root_(std::move(root)), bin_dir_(self_dir()) {}
+
+Result<std::string> Engine::create(CreateRequest req) {
+  auto& c = req.config;
+  c.id = new_container_id();
+  c.created = now_rfc3339();
+  store::ContainerRecord rec{c.id, c.name, c.image_id, static_cast<int64_t>(::time(nullptr)), "{}"};
+  bool named = !c.name.empty();
+  for (int attempt = 0;; ++attempt) {
+    if (!named) rec.name = c.name = random_name() + (attempt ? fmt::format("{}", attempt) : "");
+    auto r = images_.db().create_container(rec);
+    if (r) break;
+    if (r.error().kind() != ErrorKind::AlreadyExists) return std::unexpected(r.error());
+    if (named) {
+      auto other = images_.db().container_by_name(c.name);
+      return fail(ErrorKind::Conflict,
+                  "Conflict. The container name \"/{}\" is already in use by container \"{}\". You have to remove (or "
+                  "rename) that container to be able to reuse that name.",
+                  c.name, other ? other->id : "?");
+    }
+    if (attempt > 20) return std::unexpected(r.error());
+  }
+  auto f = files(c.id);
+  auto work = [&]() -> Result<> {
+    TRY(make_dirs(f.bundle(), 0700));
+    TRY_ASSIGN(auto image, images_.db().get_image(c.image_id));
+    TRY(images_.snapshots().prepare(c.id, image.layers));
+    TRY_ASSIGN(std::string rootfs, images_.snapshots().mount(c.id, image.layers));
+    auto spec = req.build_spec(rootfs, c);
+    (void)images_.snapshots().unmount(c.id);
+    if (!spec) return std::unexpected(spec.error());
+    TRY(f.save_config(c));
+    TRY(f.save_state(ContainerState{}));
+    TRY(write_file_atomic(f.bundle() + "/config.json", spec->dump()));
+    return {};
+  };
+  if (auto r = work(); !r) {
+    (void)images_.snapshots().remove(c.id);
+    (void)remove_tree(f.dir());
+    (void)images_.db().remove_container(c.id);
+    return std::unexpected(r.error());
+  }
+  return c.id;
+}
+
+Result<> Engine::start(const std::string& id, bool wait_for_attach) {
+  auto f = files(id);
+  TRY_ASSIGN(auto lock, f.lock());
+  TRY_ASSIGN(auto ci, info(id));
+  if (is_running_status(ci.status)) return {};
+  TRY_ASSIGN(auto image, images_.db().get_image(ci.record.image_id));
+  TRY_ASSIGN(std::string rootfs, images_.snapshots().mount(id, image.layers));
+  auto undo = [&] { (void)images_.snapshots().unmount(id); };
+
+  TRY_ASSIGN(auto text, read_file(f.bundle() + "/config.json"));
+  TRY_ASSIGN(auto spec, parse_json(text, "container spec"));
+  spec["root"]["path"] = rootfs;
+  if (auto w = write_file_atomic(f.bundle() + "/config.json", spec.dump()); !w) {
+    undo();
+    return w;
+  }
+  ci.config.run_options["rootfs_mount"] =
+      images_.snapshots().driver() == layer::Driver::Overlay ? rootfs : std::string();
+  ci.config.run_options["hako_binary"] = bin_dir_ + "/hako";
+  ci.config.run_options["engine_root"] = root_;
+  TRY(f.save_config(ci.config));
+  ::unlink((f.dir() + "/stopped-by-user").c_str());
+  // A previous run's runtime state, if a monitor died before deleting it.
+  runtime::Store rt(f.runtime_root());
+  (void)runtime::remove(rt, id, true);
+
+  int ready[2];
+  if (::pipe2(ready, O_CLOEXEC) < 0) return fail_sys("pipe");
+  UniqueFd ready_r(ready[0]), ready_w(ready[1]);
+  std::string monitor = bin_dir_ + "/hako-monitor";
+  pid_t child = ::fork();
+  if (child < 0) return fail_sys("fork");
+  if (child == 0) {
+    // Detach twice: the monitor is nobody's child but init's, in its own
+    // session, so neither our exit nor our terminal's hangup reaches it.
+    ::setsid();
+    if (::fork() != 0) ::_exit(0);
+    int fd = ::dup(ready[1]);  // without O_CLOEXEC
+    std::string fd_text = std::to_string(fd);
+    UniqueFd null(::open("/dev/null", O_RDWR));
+    for (int i = 0; i < 3; ++i) ::dup2(null.get(), i);
+    if (wait_for_attach)
+      ::execl(monitor.c_str(), "hako-monitor", root_.c_str(), id.c_str(), fd_text.c_str(), "--wait-start", nullptr);
+    else
+      ::execl(monitor.c_str(), "hako-monitor", root_.c_str(), id.c_str(), fd_text.c_str(), nullptr);
+    std::string msg = fmt::format("error: exec {}: {}\n", monitor, std::strerror(errno));
+    (void)!::write(fd, msg.data(), msg.size());
+    ::_exit(127);
+  }
+  ready_w.reset();
+  int status;
+  ::waitpid(child, &status, 0);
+  std::string line;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(ready_r.get(), buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    line.append(buf, static_cast<size_t>(n));
+  }
+  while (!line.empty() && line.back() == '\n') line.pop_back();
+  if (line == "running" || line == "created") return {};
+  if (line.empty()) line = "error: the monitor exited before starting the container";
+  std::string msg = line.starts_with("error: ") ? line.substr(7) : line;
+  ErrorKind kind = msg.find("not found") != std::string::npos || msg.find("No such file") != std::string::npos
+                       ? ErrorKind::NotFound
+                   : msg.find("ermission denied") != std::string::npos ? ErrorKind::PermissionDenied
+                                                                      : ErrorKind::Unavailable;
+  return fail(kind, "failed to start container {}: {}", id.substr(0, 12), msg);
+}
+
+Result<> Engine::wait_until_stopped(const std::string& id, int timeout_ms) {
+  for (int waited = 0; timeout_ms < 0 || waited <= timeout_ms; waited += 10) {
+    TRY_ASSIGN(auto ci, info(id));
+    if (!is_running_status(ci.status)) return {};
+    sleep_ms(10);
+  }
+  return fail(ErrorKind::Unavailable, "container {} did not stop", id.substr(0, 12));
+}
+
+Result<> Engine::stop(const std::string& id, std::optional<int> timeout) {
+  TRY_ASSIGN(auto ci, info(id));
+  TRY(write_file(files(id).dir() + "/stopped-by-user", ""));
+  if (!is_running_status(ci.status)) return {};
+  runtime::Store rt(files(id).runtime_root());
+  TRY_ASSIGN(int sig, runtime::parse_signal(ci.config.stop_signal.empty() ? "SIGTERM" : ci.config.stop_signal));
+  (void)runtime::kill(rt, id, sig, false);
+  if (ci.status == "paused") (void)runtime::resume(rt, id);
+  int seconds = timeout.value_or(ci.config.stop_timeout);
+  if (seconds >= 0 && wait_until_stopped(id, seconds * 1000)) return {};
+  if (seconds < 0 && wait_until_stopped(id, -1)) return {};
+  (void)runtime::kill(rt, id, SIGKILL, true);
+  return wait_until_stopped(id, 10'000);
+}
+
+Result<> Engine::kill(const std::string& id, int sig) {
+  TRY_ASSIGN(auto ci, info(id));
+  if (!is_running_status(ci.status))
+    return fail(ErrorKind::Conflict, "Cannot kill container: {}: Container {} is not running", id.substr(0, 12),
+                id);
+  runtime::Store rt(files(id).runtime_root());
+  return runtime::kill(rt, id, sig, false);
+}
+
+Result<> Engine::pause(const std::string& id) {
+  TRY_ASSIGN(auto ci, info(id));
+  if (ci.status == "paused") return fail(ErrorKind::Conflict, "Container {} is already paused", id);
+  if (ci.status != "running") return fail(ErrorKind::Conflict, "Container {} is not running", id);
+  runtime::Store rt(files(id).runtime_root());
+  return runtime::pause(rt, id);
+}
+
+Result<> Engine::unpause(const std::string& id) {
+  TRY_ASSIGN(auto ci, info(id));
+  if (ci.status != "paused") return fail(ErrorKind::Conflict, "Container {} is not paused", id);
+  runtime::Store rt(files(id).runtime_root());
+  return runtime::resume(rt, id);
+}
+
+Result<> Engine::remove(const std::string& id, bool force) {
+  TRY_ASSIGN(auto ci, info(id));
+  auto f = files(id);
+  if (is_running_status(ci.status)) {
+    if (!force)
+      return fail(ErrorKind::Conflict,
+                  "cannot remove container \"{}\": container is {}: stop the container before removing or force "
+                  "remove",
+                  ci.config.name, ci.status);
+    TRY(write_file(f.dir() + "/stopped-by-user", ""));
+    runtime::Store rt(f.runtime_root());
+    (void)runtime::kill(rt, id, SIGKILL, true);
+    if (ci.status == "paused") (void)runtime::resume(rt, id);
+    TRY(wait_until_stopped(id, 10'000));
+  }
+  // The monitor finishes (unmounts, closes the socket) right after the
+  // container exits; give it that moment rather than pulling files from
+  // under it.
+  for (int i = 0; i < 500; ++i) {
+    auto st = f.load_state();
+    if (!st || !process_alive(st->monitor_pid) || st->monitor_pid == ::getpid()) break;
+    if (st->monitor_pid == ::getppid()) break;  // the monitor's own --rm
+    sleep_ms(10);
+  }
+  runtime::Store rt(f.runtime_root());
+  (void)runtime::remove(rt, id, true);
+  TRY(images_.snapshots().remove(id));
+  TRY(remove_tree(f.dir()));
+  return images_.db().remove_container(id);
+}
+
+Result<int> Engine::wait(const std::string& id) {
+  TRY(wait_until_stopped(id, -1));
+  TRY_ASSIGN(auto ci, info(id));
+  return ci.state.exit_code;
+}
+
+Result<std::string> Engine::resolve(std::string_view text) {
+  std::string_view name = text;
+  if (name.starts_with('/')) name.remove_prefix(1);
+  if (auto byname = images_.db().container_by_name(name)) return byname->id;
+  TRY_ASSIGN(auto all, images_.db().list_containers());
+  const store::ContainerRecord* match = nullptr;
+  for (const auto& c : all) {
+    if (c.id == text) return c.id;
+    if (!text.empty() && c.id.starts_with(text)) {
+      if (match) return fail(ErrorKind::InvalidArgument, "multiple containers found with provided prefix: {}", text);
+      match = &c;
+    }
+  }
+  if (!match) return fail(ErrorKind::NotFound, "No such container: {}", text);
+  return match->id;
+}
+
+Result<ContainerInfo> Engine::info(const std::string& id) {
+  ContainerInfo ci;
+  TRY_ASSIGN(ci.record, images_.db().get_container(id));
+  auto f = files(id);
+  TRY_ASSIGN(ci.config, f.load_config());
+  TRY_ASSIGN(ci.state, f.load_state());
+  ci.status = ci.state.status;
+  if (is_running_status(ci.status)) {
+    runtime::Store rt(f.runtime_root());
+    auto st = runtime::state(rt, id);
+    bool monitor = process_alive(ci.state.monitor_pid);
+    if (st && st->status == "paused") ci.status = "paused";
+    else if (ci.status == "restarting" && monitor) ci.status = "restarting";
+    else if (!st || st->status == "stopped") ci.status = monitor ? ci.status : "exited";
+    if (!monitor && ci.status == "exited") ci.state.status = "exited";
+  }
+  return ci;
+}
+
+Result<std::vector<ContainerInfo>> Engine::list() {
+  TRY_ASSIGN(auto all, images_.db().list_containers());
+  std::vector<ContainerInfo> out;
+  for (const auto& c : all) {
+    auto ci = info(c.id);
+    if (ci) out.push_back(std::move(*ci));
+  }
+  return out;
+}
+
+}  // namespace hako::engine

@@ -1,0 +1,196 @@
+#!/usr/bin/env bats
+# hako's container commands on busybox, driven as a user would: run (in the
+# foreground, detached, with --rm, -i), create/start, ps, logs, inspect,
+# stop/kill/wait, pause/unpause, restart policies, healthchecks, export and
+# commit, and that nothing is left behind.
+
+load helpers
+load image_helpers
+
+setup() {
+	[ -x "$HAKO" ] || skip "hako binary $HAKO not found"
+	[ "$(id -u)" -eq 0 ] || skip "must run as root"
+	export HAKO_ROOT="$BATS_TEST_TMPDIR/store"
+	WORK="$BATS_TEST_TMPDIR/work"
+	mkdir -p "$WORK"
+	BUSYBOX_TAR="$WORK/busybox.tar"
+	make_busybox_tar "$BUSYBOX_TAR"
+	import_busybox
+}
+
+# Every container of this test's store removed, and no monitor, mount or
+# process of it left.
+teardown() {
+	local ids
+	ids=$("$HAKO" ps -aq --no-trunc 2>/dev/null) || true
+	[ -z "$ids" ] || "$HAKO" rm -f $ids >/dev/null 2>&1 || true
+	local i
+	for ((i = 0; i < 100; i++)); do
+		pgrep -f "hako-monitor $HAKO_ROOT" >/dev/null || break
+		sleep 0.05
+	done
+	pgrep -af "hako-monitor $HAKO_ROOT" && fail "monitors left"
+	for m in $(awk -v d="$BATS_TEST_TMPDIR" '$5 ~ "^"d {print $5}' /proc/self/mountinfo | sort -r); do
+		umount -l "$m" 2>/dev/null || true
+		fail "mount left: $m"
+	done
+	return 0
+}
+
+@test "run in the foreground: output, exit code, --rm" {
+	run hako run --rm busybox sh -c 'echo to-stdout; echo to-stderr >&2; exit 3'
+	assert_status 3
+	assert_match 'to-stdout'
+	assert_match 'to-stderr'
+	run hako ps -aq
+	assert_eq "$output" ""
+	run -127 hako run --rm busybox no-such-command
+	assert_status 127
+	assert_match 'no-such-command'
+}
+
+@test "run -d, ps, logs, inspect, stop, wait, rm" {
+	run hako run -d --name web busybox sh -c 'echo started; exec sleep 1000'
+	assert_status 0
+	assert_match '^[0-9a-f]{64}$'
+	id=$output
+	run hako ps
+	assert_match 'CONTAINER ID +IMAGE +COMMAND +CREATED +STATUS +PORTS +NAMES'
+	assert_match "${id:0:12} +busybox +\"sh -c 'echo started…\" +.* +Up .* +web"
+	eventually 'hako logs web | grep -q started'
+	assert_eq "$(hako inspect -f '{{.State.Status}} {{.State.Running}} {{.Name}}' web)" "running true /web"
+	pid=$(hako inspect -f '{{.State.Pid}}' web)
+	[ "$pid" -gt 0 ] && kill -0 "$pid" || fail "no process $pid"
+	run hako run -d --name web busybox true
+	assert_status 125
+	assert_match 'Conflict. The container name "/web" is already in use'
+	run hako rm web
+	assert_status 1
+	assert_match 'stop the container before removing or force remove'
+	run hako stop -t 1 web
+	assert_status 0
+	assert_eq "$output" "web"
+	run hako wait web
+	assert_eq "$output" "137"
+	run hako ps -a --format '{{.Names}} {{.Status}}'
+	assert_match '^web Exited \(137\) .* ago$'
+	kill -0 "$pid" 2>/dev/null && fail "process $pid survived stop"
+	run hako rm web
+	assert_status 0
+	run hako ps -aq
+	assert_eq "$output" ""
+	run hako inspect web
+	assert_status 1
+	assert_match 'No such object: web'
+}
+
+@test "create, then start -a; start again after it exited" {
+	run hako create --name once busybox echo hello
+	assert_status 0
+	assert_eq "$(hako ps -a --format '{{.Names}} {{.Status}}')" "once Created"
+	run hako start -a once
+	assert_status 0
+	assert_eq "$output" "hello"
+	hako start once
+	hako wait once
+	run hako logs once
+	assert_eq "$output" $'hello\nhello'
+}
+
+@test "stdin with -i, env, workdir and user" {
+	run bash -c "echo piped | '$HAKO' run -i --rm busybox cat"
+	assert_status 0
+	assert_eq "$output" "piped"
+	run hako run --rm -e A=1 -e B=two -w /tmp -u nobody busybox sh -c 'echo $A $B $(pwd) $(id -u)'
+	assert_eq "$output" "1 two /tmp 65534"
+	run hako run --rm --hostname box busybox hostname
+	assert_eq "$output" "box"
+}
+
+@test "kill, pause and unpause" {
+	hako run -d --name pp busybox sleep 1000 >/dev/null
+	run hako pause pp
+	assert_status 0
+	assert_match 'Paused' "$(hako ps --format '{{.Status}}')"
+	assert_eq "$(hako inspect -f '{{.State.Status}} {{.State.Paused}}' pp)" "paused true"
+	run hako pause pp
+	assert_status 1
+	hako unpause pp
+	assert_eq "$(hako inspect -f '{{.State.Status}}' pp)" "running"
+	hako kill -s TERM pp
+	run hako wait pp
+	assert_eq "$output" "143"
+	run hako kill pp
+	assert_status 1
+	assert_match 'is not running'
+}
+
+@test "logs: tail, timestamps, follow until the container exits" {
+	hako run -d --name ll busybox sh -c 'for i in 1 2 3 4 5; do echo line$i; done; sleep 1; echo last' >/dev/null
+	run hako logs -f ll
+	assert_status 0
+	assert_eq "${lines[-1]}" "last"
+	assert_eq "${#lines[@]}" 6
+	run hako logs --tail 2 ll
+	assert_eq "$output" $'line5\nlast'
+	run hako logs -t --tail 1 ll
+	assert_match '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z last$'
+}
+
+@test "restart policies: on-failure counts, unless-stopped obeys stop" {
+	hako run -d --name ff --restart on-failure:2 busybox sh -c 'exit 5' >/dev/null
+	eventually '[ "$(hako inspect -f "{{.State.Status}} {{.RestartCount}}" ff)" = "exited 2" ]'
+	assert_eq "$(hako inspect -f '{{.State.ExitCode}}' ff)" "5"
+	hako run -d --name uu --restart unless-stopped busybox sh -c 'sleep 0.2; exit 0' >/dev/null
+	eventually '[ "$(hako inspect -f "{{.RestartCount}}" uu)" -ge 1 ]'
+	hako stop -t 1 uu >/dev/null
+	sleep 1
+	assert_eq "$(hako inspect -f '{{.State.Status}}' uu)" "exited"
+}
+
+@test "a healthcheck turns healthy, a failing one unhealthy" {
+	hako run -d --name ok --health-cmd 'true' --health-interval 200ms busybox sleep 1000 >/dev/null
+	hako run -d --name bad --health-cmd 'exit 1' --health-interval 200ms --health-retries 2 busybox sleep 1000 >/dev/null
+	eventually '[ "$(hako inspect -f "{{.State.Health.Status}}" ok)" = healthy ]'
+	eventually '[ "$(hako inspect -f "{{.State.Health.Status}}" bad)" = unhealthy ]'
+	run hako ps --format '{{.Names}}: {{.Status}}'
+	assert_match 'ok: Up .* \(healthy\)'
+	assert_match 'bad: Up .* \(unhealthy\)'
+}
+
+@test "the OOM killer is reported" {
+	hako run -d --name oom --memory 16m busybox sh -c 'tail /dev/zero' >/dev/null
+	run hako wait oom
+	assert_eq "$output" "137"
+	assert_eq "$(hako inspect -f '{{.State.OOMKilled}}' oom)" "true"
+}
+
+@test "commit makes an image of the changes; export is the whole filesystem" {
+	hako run --name cc busybox sh -c 'echo made-here > /marker' >/dev/null
+	run hako commit -m 'add marker' -c 'CMD ["cat", "/marker"]' cc marked:1
+	assert_status 0
+	assert_match '^sha256:[0-9a-f]{64}$'
+	run hako run --rm marked:1
+	assert_eq "$output" "made-here"
+	run hako history marked:1
+	assert_match 'add marker'
+	hako export -o "$WORK/c.tar" cc
+	tar -tf "$WORK/c.tar" | grep -qx 'marker' || fail "no marker in export"
+	tar -tf "$WORK/c.tar" | grep -qx 'bin/busybox' || fail "no busybox in export"
+	run hako rmi busybox
+	assert_status 1
+	assert_match 'being used by container'
+}
+
+@test "parallel runs never clash, and containers outlive the command" {
+	for i in $(seq 8); do
+		"$HAKO" run -d busybox sleep 1000 >"$WORK/id.$i" &
+	done
+	wait
+	assert_eq "$(cat "$WORK"/id.* | sort -u | wc -l)" 8
+	assert_eq "$(hako ps -q | wc -l)" 8
+	assert_eq "$(hako ps --format '{{.Names}}' | sort -u | wc -l)" 8
+	run hako rm -f $(hako ps -q)
+	assert_status 0
+	assert_eq "$(hako ps -aq)" ""
+}
