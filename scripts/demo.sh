@@ -1,22 +1,60 @@
 #!/usr/bin/env bash
-# The demo: build hako, make a busybox bundle from Debian's busybox-static,
-# and run a container in it that reports who and where it is: its hostname,
-# that it is pid 1, and the memory limit its cgroup enforces.
+# The demo: build hako, make a busybox image from Debian's busybox-static,
+# push it to a private registry on 127.0.0.1 and pull it back into an empty
+# store, then run containers from it: one in the foreground that reports
+# who and where it is (hostname, pid 1, its memory limit), and one detached
+# whose logs are read before it is stopped and removed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 "$here/scripts/install-deps.sh"
 "$here/scripts/build.sh" >/dev/null
+hako=$here/build/hako
 
 work=$(mktemp -d /tmp/hako-demo.XXXXXX)
-trap 'rm -rf "$work"' EXIT
-HOSTNAME_IN_BUNDLE=hako-demo MEMORY_LIMIT=$((64 << 20)) \
-  "$here/scripts/make-busybox-bundle.sh" "$work/bundle" sh -c '
+registry_pid=
+cleanup() {
+  HAKO_ROOT=$work/store2 "$hako" rm -f demo-web >/dev/null 2>&1 || true
+  [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null
+  umount -l "$work"/store*/snapshots/*/merged 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+show() {
+  echo "\$ $*"
+  "$@"
+  echo
+}
+
+# A busybox image, and a registry to push it to.
+HAKO_BASE_CACHE=$work/base "$here/scripts/make-base-images.sh" --busybox-only >/dev/null
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cat >"$work/registry.yml" <<EOF
+version: 0.1
+storage: {filesystem: {rootdirectory: $work/registry}}
+http: {addr: 127.0.0.1:$port}
+EOF
+docker-registry serve "$work/registry.yml" >"$work/registry.log" 2>&1 &
+registry_pid=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && break; sleep 0.1; done
+
+export HAKO_ROOT=$work/store
+show "$hako" import -c 'CMD ["sh"]' "$work/base/busybox.tar" busybox:latest
+show "$hako" tag busybox "127.0.0.1:$port/demo/busybox:1"
+show "$hako" push "127.0.0.1:$port/demo/busybox:1"
+
+export HAKO_ROOT=$work/store2
+show "$hako" pull "127.0.0.1:$port/demo/busybox:1"
+show "$hako" images
+show "$hako" run --rm --hostname hako-demo --memory 64m "127.0.0.1:$port/demo/busybox:1" sh -c '
     echo "hostname:     $(hostname)"
     echo "my pid:       $$"
     limit=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max)
     echo "memory limit: $((limit / 1024 / 1024)) MiB"
-    echo "processes:    $(ls -d /proc/[0-9]* | wc -l) visible"
-    echo "root is read-only: $(touch /x 2>/dev/null && echo no || echo yes)"' >/dev/null
-
-echo "\$ hako runtime run --bundle $work/bundle demo-$$"
-"$here/build/hako" runtime --root "$work/state" run --bundle "$work/bundle" "demo-$$"
+    echo "processes:    $(ls -d /proc/[0-9]* | wc -l) visible"'
+show "$hako" run -d --name demo-web "127.0.0.1:$port/demo/busybox:1" sh -c 'echo serving; sleep 1000'
+show "$hako" ps
+sleep 0.3
+show "$hako" logs demo-web
+show "$hako" stop -t 1 demo-web
+show "$hako" rm demo-web

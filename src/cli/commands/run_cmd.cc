@@ -141,8 +141,6 @@ Result<int> create(Context& ctx, const ParsedFlags& p) {
 
 Result<int> run(Context& ctx, const ParsedFlags& p) {
   TRY_ASSIGN(auto o, engine::parse_run_options(given(p, true), p.args()));
-  if (o.detach && o.rm && !o.restart.none())
-    return fail(ErrorKind::InvalidArgument, "Conflicting options: --restart and --rm");
   TRY_ASSIGN(auto id, create_from(ctx, o));
   TRY_ASSIGN(auto eng, ctx.engine());
   std::fflush(stdout);

@@ -2,13 +2,47 @@
 // capabilities. Messages are docker/cli's and the daemon's.
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
+#include "base/files.h"
 #include "base/strings.h"
 #include "engine/spec/run_options.h"
 #include "engine/spec/values.h"
 #include "linux/capabilities.h"
 
 namespace hako::engine {
+
+namespace {
+
+// CapEff of /proc/self/status; nullopt when it cannot be read.
+std::optional<uint64_t> effective_capabilities() {
+  auto status = read_file("/proc/self/status");
+  if (!status) return std::nullopt;
+  size_t at = status->find("\nCapEff:");
+  if (at == std::string::npos) return std::nullopt;
+  size_t start = status->find_first_not_of(" \t", at + 8);
+  size_t end = status->find('\n', start);
+  std::string hex = status->substr(start, end == std::string::npos ? std::string::npos : end - start);
+  char* stop = nullptr;
+  uint64_t mask = std::strtoull(hex.c_str(), &stop, 16);
+  if (hex.empty() || *stop != '\0') return std::nullopt;
+  return mask;
+}
+
+bool capability_available(int cap) {
+  static const std::optional<uint64_t> current = effective_capabilities();
+  if (cap > linux::last_capability()) return false;
+  return !current || (*current >> cap) & 1;
+}
+
+}  // namespace
+
+std::vector<std::string> all_capabilities() {
+  std::vector<std::string> caps;
+  for (int c = 0; c <= linux::last_capability(); ++c)
+    if (capability_available(c)) caps.push_back(linux::capability_name(c));
+  return caps;
+}
 
 Result<std::string> normalize_capability(const std::string& name) {
   std::string c;
@@ -17,7 +51,7 @@ Result<std::string> normalize_capability(const std::string& name) {
   if (!c.starts_with("CAP_")) c = "CAP_" + c;
   auto cap = linux::capability_from_name(c);
   if (!cap) return fail(ErrorKind::InvalidArgument, "unknown capability: \"{}\"", c);
-  if (*cap > linux::last_capability())
+  if (!capability_available(*cap))
     return fail(ErrorKind::NotSupported,
                 "capability not supported by your kernel or not available in the current environment: \"{}\"", c);
   return c;

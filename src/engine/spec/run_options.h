@@ -142,6 +142,12 @@ Result<RunOptions> parse_run_options(const FlagValues& flags, const std::vector<
 // case, "CAP_" added, "ALL" kept; "unknown capability: \"CAP_X\"".
 Result<std::string> normalize_capability(const std::string& name);
 
+// Every capability available here (for --privileged and --cap-add ALL): the
+// ones in this process's effective set, as moby takes them, so a hako that
+// runs inside a container with fewer capabilities still starts privileged
+// containers; all the kernel knows if /proc/self/status cannot be read.
+std::vector<std::string> all_capabilities();
+
 // opts.ParseRestartPolicy + the daemon's ValidateRestartPolicy.
 Result<RestartPolicy> parse_restart_policy(const std::string& value);
 

@@ -11,7 +11,6 @@
 #include "engine/spec/merge.h"
 #include "engine/spec/spec_parts.h"
 #include "engine/spec/values.h"
-#include "linux/capabilities.h"
 
 namespace hako::engine {
 
@@ -106,12 +105,6 @@ const std::vector<std::string>& default_capabilities() {
       "CAP_CHOWN",  "CAP_DAC_OVERRIDE", "CAP_FSETID",  "CAP_FOWNER", "CAP_MKNOD",
       "CAP_NET_RAW", "CAP_SETGID",      "CAP_SETUID",  "CAP_SETFCAP", "CAP_SETPCAP",
       "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"};
-  return caps;
-}
-
-std::vector<std::string> all_capabilities() {
-  std::vector<std::string> caps;
-  for (int c = 0; c <= linux::last_capability(); ++c) caps.push_back(linux::capability_name(c));
   return caps;
 }
 

@@ -73,8 +73,6 @@ Result<ContainerSpec> build_container_spec(const SpecInput& in);
 
 // Docker's default capability set (moby caps.DefaultCapabilities).
 const std::vector<std::string>& default_capabilities();
-// Every capability this kernel has (for --privileged and --cap-add ALL).
-std::vector<std::string> all_capabilities();
 // caps.TweakCapabilities: --cap-add/--cap-drop (already normalized) over `base`.
 std::vector<std::string> tweak_capabilities(const std::vector<std::string>& base, const std::vector<std::string>& add,
                                             const std::vector<std::string>& drop, bool privileged);
@@ -94,7 +92,7 @@ inline const std::vector<std::string>& default_readonly_paths() {
 
 // A --device source: the device node itself, or every device node below a
 // directory (as moby's DevicesFromPath). Symlinks are followed. Each comes
-// back with its allow rule ({"allow": true, "type", "major", "minor", "access"}).
+// back with the access its cgroup allow rule gets ("rwm").
 struct HostDevice {
   oci::Device device;
   std::string access;
