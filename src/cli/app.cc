@@ -9,6 +9,7 @@
 
 #include "base/strings.h"
 #include "cli/command.h"
+#include "cli/format/template.h"
 #include "cli/runtime/commands.h"
 #include "cli/version.h"
 #include "image/reference.h"
@@ -207,6 +208,38 @@ Result<int> open_input(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return fail_sys("open " + path);
   return fd;
+}
+
+Result<> write_output(const std::string& path, const std::function<Result<>(int fd)>& write) {
+  if (path.empty()) {
+    if (::isatty(1))
+      return fail(ErrorKind::InvalidArgument, "cowardly refusing to save to a terminal. Use the -o flag or redirect");
+    return write(1);
+  }
+  std::string tmp = path + ".hako-tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return fail_sys("open " + tmp);
+  auto r = write(fd);
+  if (r && ::fsync(fd) < 0) r = fail_sys("fsync " + tmp);
+  ::close(fd);
+  if (r && ::rename(tmp.c_str(), path.c_str()) < 0) r = fail_sys("rename " + path);
+  if (!r) ::unlink(tmp.c_str());
+  return r;
+}
+
+Result<> print_inspected(const std::vector<Json>& values, const std::string& format, bool has_format) {
+  if (!has_format) {
+    std::printf("%s\n", Json(values).dump(4).c_str());
+    return {};
+  }
+  TRY_ASSIGN(auto t, format::parse_template(format));
+  format::ExecOptions opt;
+  opt.missing_key = format::MissingKey::Default;
+  for (const auto& j : values) {
+    TRY_ASSIGN(auto line, t.execute(j, opt));
+    std::printf("%s\n", line.c_str());
+  }
+  return {};
 }
 
 }  // namespace hako::cli

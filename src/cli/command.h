@@ -2,6 +2,7 @@
 // a function; app.cc holds the table and dispatches to them.
 #pragma once
 #include <cstdio>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -71,5 +72,14 @@ std::vector<Command> container_commands();
 
 // Reads a file given by -i / a path, or stdin for "-" / empty.
 Result<int> open_input(const std::string& path);
+
+// Writes an archive with `write(fd)`: to stdout when `path` is empty
+// (refused on a terminal, as Docker does), else beside `path` and renamed
+// over it when whole, so a failure never leaves a truncated file there.
+Result<> write_output(const std::string& path, const std::function<Result<>(int fd)>& write);
+
+// Prints inspect results: `format` (-f) per value, missing keys as
+// "<no value>" as Docker's typed structs do; else one indented JSON array.
+Result<> print_inspected(const std::vector<Json>& values, const std::string& format, bool has_format);
 
 }  // namespace hako::cli

@@ -15,8 +15,6 @@ namespace {
 
 Result<int> save(Context& ctx, const ParsedFlags& p) {
   std::string out = p.str("output");
-  if (out.empty() && ::isatty(1))
-    return fail(ErrorKind::InvalidArgument, "cowardly refusing to save to a terminal. Use the -o flag or redirect");
   TRY_ASSIGN(auto store, ctx.images());
   std::vector<image::ArchiveEntry> entries;
   for (const auto& a : p.args()) {
@@ -44,23 +42,7 @@ Result<int> save(Context& ctx, const ParsedFlags& p) {
       }
     if (!merged) entries.push_back(std::move(e));
   }
-  if (out.empty()) {
-    TRY(image::write_image_archive(1, entries, store->blobs()));
-    return 0;
-  }
-  // Written beside the target and renamed, so a failed save never leaves a
-  // truncated archive under the name asked for.
-  std::string tmp = out + ".hako-tmp";
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!fd) return fail_sys("open " + tmp);
-  auto r = image::write_image_archive(fd.get(), entries, store->blobs());
-  if (r && ::fsync(fd.get()) < 0) r = fail_sys("fsync " + tmp);
-  fd.reset();
-  if (r && ::rename(tmp.c_str(), out.c_str()) < 0) r = fail_sys("rename " + out);
-  if (!r) {
-    ::unlink(tmp.c_str());
-    return std::unexpected(r.error());
-  }
+  TRY(write_output(out, [&](int fd) { return image::write_image_archive(fd, entries, store->blobs()); }));
   return 0;
 }
 

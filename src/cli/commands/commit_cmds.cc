@@ -13,26 +13,9 @@ namespace hako::cli {
 namespace {
 
 Result<int> export_cmd(Context& ctx, const ParsedFlags& p) {
-  std::string out = p.str("output");
-  if (out.empty() && ::isatty(1))
-    return fail(ErrorKind::InvalidArgument, "cowardly refusing to save to a terminal. Use the -o flag or redirect");
   TRY_ASSIGN(auto eng, ctx.engine());
   TRY_ASSIGN(auto id, eng->resolve(p.args()[0]));
-  if (out.empty()) {
-    TRY(engine::export_container(*eng, id, 1));
-    return 0;
-  }
-  // Beside the target, renamed when whole: a failed export leaves nothing.
-  std::string tmp = out + ".hako-tmp";
-  UniqueFd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!fd) return fail_sys("open " + tmp);
-  auto r = engine::export_container(*eng, id, fd.get());
-  fd.reset();
-  if (r && ::rename(tmp.c_str(), out.c_str()) < 0) r = fail_sys("rename " + out);
-  if (!r) {
-    ::unlink(tmp.c_str());
-    return std::unexpected(r.error());
-  }
+  TRY(write_output(p.str("output"), [&](int fd) { return engine::export_container(*eng, id, fd); }));
   return 0;
 }
 

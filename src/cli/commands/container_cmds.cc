@@ -240,7 +240,9 @@ Json container_json(engine::Engine& eng, const engine::ContainerInfo& ci) {
   Json host = {{"RestartPolicy", {{"Name", c.restart.name}, {"MaximumRetryCount", c.restart.max_retries}}},
                {"AutoRemove", c.auto_remove},
                {"LogConfig", {{"Type", c.log_driver}, {"Config", Json::object()}}}};
-  for (auto& [k, v] : c.run_options.value("HostConfig", Json::object()).items()) host[k] = v;
+  // Bound first: items() of a temporary would outlive it in a range-for.
+  const Json extra_host = c.run_options.value("HostConfig", Json::object());
+  for (auto& [k, v] : extra_host.items()) host[k] = v;
   return {{"Id", c.id},
           {"Created", c.created},
           {"Path", c.args.empty() ? "" : c.args[0]},
@@ -283,17 +285,7 @@ Result<int> inspect(Context& ctx, const ParsedFlags& p) {
     std::fprintf(stderr, "Error: No such %s: %s\n", type.empty() ? "object" : type.c_str(), name.c_str());
     rc = 1;
   }
-  if (p.set("format")) {
-    TRY_ASSIGN(auto t, format::parse_template(p.str("format")));
-    format::ExecOptions opt;
-    opt.missing_key = format::MissingKey::Default;
-    for (const auto& j : found) {
-      TRY_ASSIGN(auto line, t.execute(j, opt));
-      std::printf("%s\n", line.c_str());
-    }
-  } else {
-    std::printf("%s\n", Json(found).dump(4).c_str());
-  }
+  TRY(print_inspected(found, p.str("format"), p.set("format")));
   return rc;
 }
 

@@ -54,19 +54,7 @@ Result<int> inspect(Context& ctx, const ParsedFlags& p) {
     TRY_ASSIGN(auto j, image::inspect_json(*store, *im));
     found.push_back(std::move(j));
   }
-  if (p.set("format")) {
-    // Docker inspects typed structs: a missing map entry (GraphDriver.Data
-    // of another driver, a label) prints "<no value>" rather than failing.
-    TRY_ASSIGN(auto t, format::parse_template(p.str("format")));
-    format::ExecOptions opt;
-    opt.missing_key = format::MissingKey::Default;
-    for (const auto& j : found) {
-      TRY_ASSIGN(auto line, t.execute(j, opt));
-      std::printf("%s\n", line.c_str());
-    }
-  } else {
-    std::printf("%s\n", Json(found).dump(4).c_str());
-  }
+  TRY(print_inspected(found, p.str("format"), p.set("format")));
   for (const auto& m : missing) std::fprintf(stderr, "Error: No such image: %s\n", m.c_str());
   return missing.empty() ? 0 : 1;
 }

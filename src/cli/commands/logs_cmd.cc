@@ -1,21 +1,15 @@
 // `hako logs`: the json-file log a container's monitor writes.
-#include <time.h>
 #include <unistd.h>
 
 #include <cstdio>
 
 #include "cli/commands/container_commands.h"
+#include "engine/logs/log_format.h"
 #include "engine/logs/log_options.h"
 #include "engine/logs/log_reader.h"
 
 namespace hako::cli {
 namespace {
-
-int64_t now_nanos() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
 
 Result<int> logs(Context& ctx, const ParsedFlags& p) {
   TRY_ASSIGN(auto eng, ctx.engine());
@@ -30,7 +24,7 @@ Result<int> logs(Context& ctx, const ParsedFlags& p) {
     if (!n) return fail(ErrorKind::InvalidArgument, "invalid value for \"tail\": {}", tail);
     o.tail = *n;
   }
-  int64_t now = now_nanos();
+  int64_t now = engine::logs::now_unix_nanos();
   if (p.set("since")) {
     TRY_ASSIGN(o.since, engine::logs::parse_log_time(p.str("since"), "since", now));
   }

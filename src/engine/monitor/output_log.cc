@@ -1,17 +1,8 @@
 #include "engine/monitor/output_log.h"
 
-#include <time.h>
+#include "engine/logs/log_format.h"
 
 namespace hako::engine {
-namespace {
-
-int64_t unix_nanos() {
-  timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-}  // namespace
 
 Result<OutputLog> OutputLog::open(const std::string& path, const ContainerConfig& config) {
   OutputLog log;
@@ -26,11 +17,13 @@ Result<OutputLog> OutputLog::open(const std::string& path, const ContainerConfig
 
 void OutputLog::write(std::string_view stream, std::string_view data) {
   // A full disk loses log lines, never the container.
-  if (writer_) (void)writer_->write(stream == "stderr" ? logs::Stream::Stderr : logs::Stream::Stdout, data, unix_nanos());
+  if (writer_)
+    (void)writer_->write(stream == "stderr" ? logs::Stream::Stderr : logs::Stream::Stdout, data,
+                         logs::now_unix_nanos());
 }
 
 void OutputLog::flush() {
-  if (writer_) (void)writer_->flush(unix_nanos());
+  if (writer_) (void)writer_->flush(logs::now_unix_nanos());
 }
 
 }  // namespace hako::engine
