@@ -14,7 +14,10 @@ work=$(mktemp -d /tmp/hako-demo.XXXXXX)
 registry_pid=
 cleanup() {
   HAKO_ROOT=$work/store2 "$hako" rm -f demo-web >/dev/null 2>&1 || true
-  [ -n "$registry_pid" ] && kill "$registry_pid" 2>/dev/null && wait "$registry_pid" 2>/dev/null
+  if [ -n "$registry_pid" ]; then
+    kill "$registry_pid" 2>/dev/null || true
+    wait "$registry_pid" 2>/dev/null || true
+  fi
   umount -l "$work"/store*/snapshots/*/merged 2>/dev/null || true
   rm -rf "$work"
 }
