@@ -4,6 +4,7 @@
 # stop/kill/wait, pause/unpause, restart policies, healthchecks, export and
 # commit, and that nothing is left behind.
 
+bats_require_minimum_version 1.5.0
 load helpers
 load image_helpers
 
@@ -194,4 +195,25 @@ teardown() {
 	run hako rm -f $(hako ps -q)
 	assert_status 0
 	assert_eq "$(hako ps -aq)" ""
+}
+
+@test "exec runs in the container with its env, or the flags'" {
+	hako run -d --name ex -e FROM_RUN=1 -w /tmp busybox sleep 1000 >/dev/null
+	run hako exec ex sh -c 'echo $FROM_RUN $(pwd) $(id -u)'
+	assert_status 0
+	assert_eq "$output" "1 /tmp 0"
+	run hako exec -e X=2 -w / -u nobody ex sh -c 'echo $X $(pwd) $(id -u)'
+	assert_eq "$output" "2 / 65534"
+	run hako exec ex sh -c 'exit 7'
+	assert_status 7
+	run bash -c "echo in | '$HAKO' exec -i ex cat"
+	assert_eq "$output" "in"
+	run -127 hako exec ex no-such-command
+	run hako exec -d ex touch /tmp/detached
+	assert_status 0
+	eventually 'hako exec ex test -e /tmp/detached'
+	hako stop -t 1 ex >/dev/null
+	run hako exec ex true
+	assert_status 1
+	assert_match 'is not running'
 }

@@ -339,6 +339,7 @@ std::vector<Command> container_commands() {
       logs_command(),
       export_command(),
       commit_command(),
+      exec_command(),
   };
   return v;
 }

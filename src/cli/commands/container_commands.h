@@ -9,5 +9,6 @@ Command create_command();
 Command logs_command();
 Command export_command();
 Command commit_command();
+Command exec_command();
 
 }  // namespace hako::cli
