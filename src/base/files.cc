@@ -1,9 +1,13 @@
 #include "base/files.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <dirent.h>
+
+#include <set>
+#include <utility>
 
 #include "base/fd.h"
 
@@ -119,5 +123,30 @@ Result<> remove_tree(const std::string& path) {
 }
 
 bool path_exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
+
+namespace {
+// nftw has no user argument: the walk's state lives here for its duration
+// (one walk at a time per thread).
+thread_local int64_t walk_total;
+thread_local std::set<std::pair<dev_t, ino_t>>* walk_seen;
+
+int add_entry(const char*, const struct stat* st, int type, FTW*) {
+  if (type != FTW_F && type != FTW_SL) return 0;
+  if (st->st_nlink > 1 && !walk_seen->insert({st->st_dev, st->st_ino}).second) return 0;
+  walk_total += st->st_size;
+  return 0;
+}
+}  // namespace
+
+Result<int64_t> tree_size(const std::string& path) {
+  if (!path_exists(path)) return int64_t{0};
+  std::set<std::pair<dev_t, ino_t>> seen;
+  walk_total = 0;
+  walk_seen = &seen;
+  int r = ::nftw(path.c_str(), add_entry, 64, FTW_PHYS | FTW_MOUNT);
+  walk_seen = nullptr;
+  if (r < 0) return fail_sys(fmt::format("walking {}", path));
+  return walk_total;
+}
 
 }  // namespace hako

@@ -1,6 +1,7 @@
 // Whole-file reads and writes, with errors that name the path.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -21,5 +22,9 @@ Result<> make_dirs(const std::string& path, int mode = 0755);
 // rm -rf that stays on one filesystem and never follows symlinks.
 Result<> remove_tree(const std::string& path);
 bool path_exists(const std::string& path);
+// Apparent size of the regular files and symlinks under `path` (hardlinks
+// counted once, one filesystem), as Docker sizes writable layers; 0 when
+// it does not exist.
+Result<int64_t> tree_size(const std::string& path);
 
 }  // namespace hako

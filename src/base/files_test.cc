@@ -29,3 +29,15 @@ TEST(Files, ReadMissingNamesThePath) {
 }
 
 }  // namespace hako
+
+TEST(Files, TreeSizeCountsHardlinksOnce) {
+  char tmpl[] = "/tmp/hako-tree-size-XXXXXX";
+  std::string dir = ::mkdtemp(tmpl);
+  ASSERT_TRUE(hako::make_dirs(dir + "/sub"));
+  ASSERT_TRUE(hako::write_file(dir + "/a", std::string(1000, 'a')));
+  ASSERT_TRUE(hako::write_file(dir + "/sub/b", std::string(24, 'b')));
+  ASSERT_EQ(::link((dir + "/a").c_str(), (dir + "/sub/a-again").c_str()), 0);
+  EXPECT_EQ(*hako::tree_size(dir), 1024);
+  EXPECT_EQ(*hako::tree_size(dir + "/missing"), 0);
+  ASSERT_TRUE(hako::remove_tree(dir));
+}

@@ -104,6 +104,11 @@ TEST(CgroupV1, DiscoversHierarchiesAndNestsPerController) {
   ASSERT_TRUE((*m)->apply(r));
   EXPECT_EQ(t.read("memory/job7/hako/c1/memory.limit_in_bytes"), "1048576");
   EXPECT_EQ(t.read("pids/hako/c1/pids.max"), "max");
+  // Joining oneself is a "0" in each hierarchy's tasks file.
+  for (const char* h : {"memory/job7", "pids", "systemd"}) t.file(std::string(h) + "/hako/c1/tasks", "");
+  ASSERT_TRUE((*m)->add_current_thread());
+  EXPECT_EQ(t.read("memory/job7/hako/c1/tasks"), "0");
+  EXPECT_EQ(t.read("systemd/hako/c1/tasks"), "0");
   auto views = (*m)->views();
   ASSERT_EQ(views.size(), 3u);
   EXPECT_EQ(views[2].options, "none,name=systemd");

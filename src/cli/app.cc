@@ -34,7 +34,10 @@ std::vector<Command>& commands() {
   static std::vector<Command> all = [] {
     std::vector<Command> v;
     for (auto& c : container_commands()) v.push_back(std::move(c));
+    for (auto& c : copy_commands()) v.push_back(std::move(c));
+    for (auto& c : stats_commands()) v.push_back(std::move(c));
     for (auto& c : image_commands()) v.push_back(std::move(c));
+    for (auto& c : system_commands()) v.push_back(std::move(c));
     return v;
   }();
   return all;
@@ -46,8 +49,8 @@ void print_usage(FILE* f) {
   for (const auto& c : commands())
     if (c.name.find(' ') == std::string::npos) std::fprintf(f, "  %-10s %s\n", c.name.c_str(), c.summary.c_str());
   std::fprintf(f, "  %-10s %s\n", "runtime", "The OCI runtime, with runc's command line (also hako-runtime)");
-  std::fprintf(f, "  %-10s %s\n", "version", "Show the hako version information");
-  std::fprintf(f, "\nManagement commands:\n  image      Manage images\n\n%s", flags_help(global_flags()).c_str());
+  std::fprintf(f, "\nManagement commands:\n  container  Manage containers\n  image      Manage images\n  system     Manage hako\n\n%s",
+               flags_help(global_flags()).c_str());
   std::fprintf(f, "\nRun 'hako COMMAND --help' for more information on a command.\n");
 }
 
@@ -103,10 +106,6 @@ int main(const std::vector<std::string>& argv) {
     std::vector<std::string> rt = {"hako runtime"};
     rt.insert(rt.end(), words.begin() + 1, words.end());
     return runtime_cmd::main(rt);
-  }
-  if (words[0] == "version") {
-    std::printf("hako version %s, build %s\n", kVersion, kCommit);
-    return 0;
   }
   if (words[0] == "help") {
     print_usage(stdout);

@@ -69,6 +69,9 @@ std::string command_help(const Command& c);
 // Each file of commands contributes its table.
 std::vector<Command> image_commands();
 std::vector<Command> container_commands();
+std::vector<Command> copy_commands();  // cp, diff
+std::vector<Command> stats_commands();  // top, stats, update
+std::vector<Command> system_commands();
 
 // Reads a file given by -i / a path, or stdin for "-" / empty.
 Result<int> open_input(const std::string& path);

@@ -18,6 +18,16 @@ std::string human_size(double size) {
   return fmt::format("{:.3g}{}", size, units[i]);
 }
 
+std::string human_binary_size(double size) {
+  static const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"};
+  int i = 0;
+  while (size >= 1024.0 && i < 8) {
+    size /= 1024.0;
+    ++i;
+  }
+  return fmt::format("{:.4g}{}", size, units[i]);
+}
+
 std::string human_duration(int64_t seconds) {
   if (seconds < 1) return "Less than a second";
   if (seconds == 1) return "1 second";

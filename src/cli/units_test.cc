@@ -12,6 +12,13 @@ TEST(Units, SizesAsGoUnitsPrintsThem) {
   EXPECT_EQ(human_size(1200000000), "1.2GB");
 }
 
+TEST(Units, BinarySizesAsBytesSizePrintsThem) {
+  EXPECT_EQ(human_binary_size(0), "0B");
+  EXPECT_EQ(human_binary_size(1536 * 1024), "1.5MiB");
+  EXPECT_EQ(human_binary_size(64.0 * 1024 * 1024), "64MiB");
+  EXPECT_EQ(human_binary_size(25157980160.0), "23.43GiB");
+}
+
 TEST(Units, Durations) {
   EXPECT_EQ(human_duration(0), "Less than a second");
   EXPECT_EQ(human_duration(30), "30 seconds");

@@ -84,6 +84,7 @@ class ContainerFiles {
   ContainerFiles(std::string engine_root, std::string id)
       : root_(std::move(engine_root)), id_(std::move(id)) {}
   const std::string& id() const { return id_; }
+  const std::string& engine_root() const { return root_; }
   std::string dir() const { return root_ + "/containers/" + id_; }
   std::string bundle() const { return dir() + "/bundle"; }
   std::string config_path() const { return dir() + "/config.json"; }

@@ -1,6 +1,8 @@
 #include "engine/containers.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/syscall.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -11,6 +13,7 @@
 #include "base/clock.h"
 #include "base/fd.h"
 #include "base/files.h"
+#include "engine/events.h"
 #include "runtime/runtime.h"
 #include "runtime/store.h"
 
@@ -45,6 +48,20 @@ std::string random_name() {
 }
 
 bool is_running_status(const std::string& s) { return s == "running" || s == "paused" || s == "restarting"; }
+
+// Waits up to timeout_ms for `pid` (not our child) to exit: a pidfd wakes
+// us the moment it does; without pidfd_open, poll every millisecond.
+void wait_for_process_exit(pid_t pid, int timeout_ms) {
+  if (pid <= 0) return;
+  UniqueFd fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, 0)));
+  if (fd) {
+    pollfd p{fd.get(), POLLIN, 0};
+    while (::poll(&p, 1, timeout_ms) < 0 && errno == EINTR) {
+    }
+    return;
+  }
+  for (int i = 0; i < timeout_ms && process_alive(pid); ++i) sleep_ms(1);
+}
 
 }  // namespace
 
@@ -98,6 +115,7 @@ Result<std::string> Engine::create(CreateRequest req) {
     (void)images_.db().remove_container(c.id);
     return std::unexpected(r.error());
   }
+  emit_container_event(root_, c, "create");
   return c.id;
 }
 
@@ -173,10 +191,13 @@ Result<> Engine::start(const std::string& id, bool wait_for_attach) {
 }
 
 Result<> Engine::wait_until_stopped(const std::string& id, int timeout_ms) {
-  for (int waited = 0; timeout_ms < 0 || waited <= timeout_ms; waited += 10) {
+  // Most stops land within a few ms of the signal: look often at first,
+  // then settle to 10 ms steps.
+  for (int waited = 0, step = 1; timeout_ms < 0 || waited <= timeout_ms; waited += step) {
     TRY_ASSIGN(auto ci, info(id));
     if (!is_running_status(ci.status)) return {};
-    sleep_ms(10);
+    if (waited >= 50) step = 10;
+    sleep_ms(step);
   }
   return fail(ErrorKind::Unavailable, "container {} did not stop", id.substr(0, 12));
 }
@@ -188,12 +209,19 @@ Result<> Engine::stop(const std::string& id, std::optional<int> timeout) {
   runtime::Store rt(files(id).runtime_root());
   TRY_ASSIGN(int sig, runtime::parse_signal(ci.config.stop_signal.empty() ? "SIGTERM" : ci.config.stop_signal));
   (void)runtime::kill(rt, id, sig, false);
+  emit_container_event(root_, ci.config, "kill", {{"signal", std::to_string(sig)}});
   if (ci.status == "paused") (void)runtime::resume(rt, id);
   int seconds = timeout.value_or(ci.config.stop_timeout);
-  if (seconds >= 0 && wait_until_stopped(id, seconds * 1000)) return {};
-  if (seconds < 0 && wait_until_stopped(id, -1)) return {};
+  auto stopped = [&] {
+    emit_container_event(root_, ci.config, "stop");
+    return Result<>{};
+  };
+  if (seconds >= 0 && wait_until_stopped(id, seconds * 1000)) return stopped();
+  if (seconds < 0 && wait_until_stopped(id, -1)) return stopped();
   (void)runtime::kill(rt, id, SIGKILL, true);
-  return wait_until_stopped(id, 10'000);
+  emit_container_event(root_, ci.config, "kill", {{"signal", std::to_string(SIGKILL)}});
+  TRY(wait_until_stopped(id, 10'000));
+  return stopped();
 }
 
 Result<> Engine::kill(const std::string& id, int sig) {
@@ -202,7 +230,9 @@ Result<> Engine::kill(const std::string& id, int sig) {
     return fail(ErrorKind::Conflict, "Cannot kill container: {}: Container {} is not running", id.substr(0, 12),
                 id);
   runtime::Store rt(files(id).runtime_root());
-  return runtime::kill(rt, id, sig, false);
+  TRY(runtime::kill(rt, id, sig, false));
+  emit_container_event(root_, ci.config, "kill", {{"signal", std::to_string(sig)}});
+  return {};
 }
 
 Result<> Engine::pause(const std::string& id) {
@@ -210,14 +240,18 @@ Result<> Engine::pause(const std::string& id) {
   if (ci.status == "paused") return fail(ErrorKind::Conflict, "Container {} is already paused", id);
   if (ci.status != "running") return fail(ErrorKind::Conflict, "Container {} is not running", id);
   runtime::Store rt(files(id).runtime_root());
-  return runtime::pause(rt, id);
+  TRY(runtime::pause(rt, id));
+  emit_container_event(root_, ci.config, "pause");
+  return {};
 }
 
 Result<> Engine::unpause(const std::string& id) {
   TRY_ASSIGN(auto ci, info(id));
   if (ci.status != "paused") return fail(ErrorKind::Conflict, "Container {} is not paused", id);
   runtime::Store rt(files(id).runtime_root());
-  return runtime::resume(rt, id);
+  TRY(runtime::resume(rt, id));
+  emit_container_event(root_, ci.config, "unpause");
+  return {};
 }
 
 Result<> Engine::remove(const std::string& id, bool force) {
@@ -238,17 +272,39 @@ Result<> Engine::remove(const std::string& id, bool force) {
   // The monitor finishes (unmounts, closes the socket) right after the
   // container exits; give it that moment rather than pulling files from
   // under it.
-  for (int i = 0; i < 500; ++i) {
-    auto st = f.load_state();
-    if (!st || !process_alive(st->monitor_pid) || st->monitor_pid == ::getpid()) break;
-    if (st->monitor_pid == ::getppid()) break;  // the monitor's own --rm
-    sleep_ms(10);
-  }
+  if (auto st = f.load_state(); st && st->monitor_pid != ::getpid() && st->monitor_pid != ::getppid())
+    wait_for_process_exit(st->monitor_pid, 5000);  // (getppid: the monitor's own --rm)
   runtime::Store rt(f.runtime_root());
   (void)runtime::remove(rt, id, true);
   TRY(images_.snapshots().remove(id));
   TRY(remove_tree(f.dir()));
-  return images_.db().remove_container(id);
+  TRY(images_.db().remove_container(id));
+  emit_container_event(root_, ci.config, "destroy");
+  return {};
+}
+
+Result<> Engine::rename(const std::string& id, const std::string& new_name) {
+  auto f = files(id);
+  TRY_ASSIGN(auto lock, f.lock());
+  TRY_ASSIGN(auto config, f.load_config());
+  std::string old = config.name;
+  if (old == new_name)
+    return fail(ErrorKind::InvalidArgument, "Renaming a container with the same name as its current name");
+  if (auto r = images_.db().rename_container(id, new_name); !r) {
+    if (r.error().kind() != ErrorKind::AlreadyExists) return r;
+    auto other = images_.db().container_by_name(new_name);
+    return fail(ErrorKind::Conflict,
+                "Conflict. The container name \"/{}\" is already in use by container \"{}\". You have to remove (or "
+                "rename) that container to be able to reuse that name.",
+                new_name, other ? other->id : "?");
+  }
+  config.name = new_name;
+  if (auto r = f.save_config(config); !r) {
+    (void)images_.db().rename_container(id, old);
+    return r;
+  }
+  emit_container_event(root_, config, "rename", {{"oldName", "/" + old}});
+  return {};
 }
 
 Result<int> Engine::wait(const std::string& id) {

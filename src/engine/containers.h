@@ -38,6 +38,8 @@ class Engine {
 
   image::ImageStore& images() { return images_; }
   const std::string& root() const { return root_; }
+  // Where hako's own executables are (hako-monitor, hako-init).
+  const std::string& bin_dir() const { return bin_dir_; }
   ContainerFiles files(const std::string& id) const { return ContainerFiles(root_, id); }
 
   // Records the container (its name is unique: a taken one is Conflict with
@@ -56,6 +58,9 @@ class Engine {
   Result<> unpause(const std::string& id);
   // Removes a stopped container (force: kills a running one first).
   Result<> remove(const std::string& id, bool force);
+  // Gives the container a new (valid, free) name; the caller checks the
+  // name's syntax.
+  Result<> rename(const std::string& id, const std::string& new_name);
   // Blocks until the container is not running; returns its exit code.
   Result<int> wait(const std::string& id);
 

@@ -83,9 +83,10 @@ class Applier {
 
  private:
   Result<> put(archive* a, archive_entry* e, const char* raw) {
-    TRY_ASSIGN(std::string path, clean_member_name(raw));
+    TRY_ASSIGN(std::string member, clean_member_name(raw));
+    std::string path = under_base(member);
     auto [parent, name] = split_parent(path);
-    if (name.starts_with(kWhiteoutPrefix)) return whiteout(parent, name);
+    if (opt_.whiteouts && name.starts_with(kWhiteoutPrefix)) return whiteout(parent, name);
     mode_t type = archive_entry_filetype(e);
     const char* hardlink = archive_entry_hardlink(e);
     if (!hardlink && (type == AE_IFSOCK || ((type == AE_IFCHR || type == AE_IFBLK) && opt_.skip_devices))) {
@@ -103,7 +104,10 @@ class Applier {
     struct stat st;
     bool exists = ::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
     bool keep_dir = exists && S_ISDIR(st.st_mode) && type == AE_IFDIR;
-    if (exists && !keep_dir) TRY(remove_at(dir, name));
+    if (exists && !keep_dir) {
+      if (!opt_.replace_dirs && (S_ISDIR(st.st_mode) || type == AE_IFDIR)) return refuse_overwrite(path, st);
+      TRY(remove_at(dir, name));
+    }
 
     switch (type) {
       case AE_IFREG:
@@ -128,6 +132,19 @@ class Applier {
     }
     written_.insert(path);
     return metadata(e, dir, name, path, type);
+  }
+
+  // A member name placed below options.base ("" is the base itself).
+  std::string under_base(const std::string& member) const {
+    if (opt_.base.empty()) return member;
+    return member.empty() ? opt_.base : opt_.base + "/" + member;
+  }
+
+  // Docker's words for what NoOverwriteDirNonDir refuses.
+  static Result<> refuse_overwrite(const std::string& path, const struct stat& existing) {
+    if (S_ISDIR(existing.st_mode))
+      return fail(ErrorKind::Conflict, "cannot overwrite directory \"/{}\" with non-directory", path);
+    return fail(ErrorKind::Conflict, "cannot overwrite non-directory \"/{}\" with directory", path);
   }
 
   // The "./" entry carries the root directory's own metadata.
@@ -160,6 +177,7 @@ class Applier {
     auto target = clean_member_name(raw_target);
     if (!target) return std::unexpected(target.error().context(fmt::format("hardlink target \"{}\"", raw_target)));
     if (target->empty()) return fail(ErrorKind::InvalidArgument, "hardlink to the root directory");
+    *target = under_base(*target);
     // The target's parents resolve inside the root; its last component is
     // not followed, so a link to a symlink links the symlink itself.
     int fd = sys::openat2(root_, target->c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0, kResolve);
@@ -170,6 +188,7 @@ class Applier {
     if (S_ISDIR(st.st_mode)) return fail(ErrorKind::InvalidArgument, "hardlink target \"{}\" is a directory", raw_target);
     if (::fstatat(dir, name.c_str(), &cur, AT_SYMLINK_NOFOLLOW) == 0) {
       if (cur.st_dev == st.st_dev && cur.st_ino == st.st_ino) return {};
+      if (!opt_.replace_dirs && S_ISDIR(cur.st_mode)) return refuse_overwrite(path, cur);
       TRY(remove_at(dir, name));
     }
     // AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH; /proc/self/fd/N does not.

@@ -46,6 +46,14 @@ struct ApplyOptions {
   // tree is used inside a user namespace.
   uint32_t uid_offset = 0;
   uint32_t gid_offset = 0;
+  // For `cp` (a plain tar, not a layer): entries land below `base`, a path
+  // inside target resolved like every other one (so a symlink there is
+  // followed inside target); ".wh." names are ordinary files; and an
+  // existing directory is never replaced by a non-directory or the reverse
+  // (an error, as Docker's NoOverwriteDirNonDir), so a cp cannot rm -rf.
+  std::string base;
+  bool whiteouts = true;
+  bool replace_dirs = true;
 };
 
 struct ApplyStats {

@@ -93,15 +93,6 @@ Result<std::map<std::string, std::string>> entry_xattrs(int dir, const std::stri
   return all;
 }
 
-bool is_opaque(int dir, const std::string& name) {
-  auto x = read_xattrs(dir, name);
-  if (!x) return false;
-  for (const char* key : {"trusted.overlay.opaque", "user.overlay.opaque"}) {
-    auto it = x->find(key);
-    if (it != x->end() && it->second == "y") return true;
-  }
-  return false;
-}
 
 bool is_whiteout_device(const struct stat& st) { return S_ISCHR(st.st_mode) && st.st_rdev == 0; }
 
@@ -307,19 +298,42 @@ Result<ArchivePtr> make_compressor(Sink& sink, Compression c) {
   return a;
 }
 
-}  // namespace
+// The Planner's walk of `upper` against `lower`, both opened here; the
+// upper directory stays open for whoever reads the entries.
+struct PlannedLayer {
+  Planner plan;
+  UniqueFd upper;
+};
 
-Result<LayerDigests> write_layer(const std::optional<std::string>& lower, const std::string& upper, int out_fd,
-                                 Compression compression) {
-  UniqueFd up(::open(upper.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!up) return fail_sys(fmt::format("open {}", upper));
+Result<PlannedLayer> plan_layer(const std::optional<std::string>& lower, const std::string& upper) {
+  PlannedLayer out;
+  out.upper.reset(::open(upper.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!out.upper) return fail_sys(fmt::format("open {}", upper));
   UniqueFd low;
   if (lower) {
     low.reset(::open(lower->c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!low) return fail_sys(fmt::format("open {}", *lower));
   }
-  Planner plan;
-  TRY_CTX(plan.walk(low.get(), up.get(), ""), fmt::format("comparing {}", upper));
+  TRY_CTX(out.plan.walk(low.get(), out.upper.get(), ""), fmt::format("comparing {}", upper));
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> layer_members(const std::optional<std::string>& lower, const std::string& upper) {
+  TRY_ASSIGN(auto planned, plan_layer(lower, upper));
+  auto& plan = planned.plan;
+  std::vector<std::string> names;
+  names.reserve(plan.items.size());
+  for (auto& it : plan.items) names.push_back(std::move(it.path));
+  return names;
+}
+
+Result<LayerDigests> write_layer(const std::optional<std::string>& lower, const std::string& upper, int out_fd,
+                                 Compression compression) {
+  TRY_ASSIGN(auto planned, plan_layer(lower, upper));
+  auto& plan = planned.plan;
+  int up = planned.upper.get();
 
   Sink sink;
   sink.fd = out_fd;
@@ -334,7 +348,7 @@ Result<LayerDigests> write_layer(const std::optional<std::string>& lower, const 
   if (archive_write_open2(tar.get(), &sink, nullptr, tar_write, nullptr, nullptr) != ARCHIVE_OK)
     return fail(ErrorKind::Internal, "opening tar writer: {}", archive_error_string(tar.get()));
 
-  Emitter emit(up.get(), tar.get());
+  Emitter emit(up, tar.get());
   for (const auto& it : plan.items) {
     auto r = emit.item(it);
     if (!r) return std::unexpected(sink.error ? *sink.error : std::move(r).error());

@@ -26,6 +26,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "base/error.h"
 #include "oci/image_spec.h"
@@ -45,5 +46,11 @@ struct LayerDigests {
 
 Result<LayerDigests> write_layer(const std::optional<std::string>& lower, const std::string& upper, int out_fd,
                                  Compression compression);
+
+// The member names write_layer would pack, in its order, without packing:
+// changed entries ("etc", "etc/passwd") and whiteouts (".wh.NAME" beside
+// the deleted name, ".wh..wh..opq" inside an opaque directory). `hako diff`
+// reads its A/C/D lines from this.
+Result<std::vector<std::string>> layer_members(const std::optional<std::string>& lower, const std::string& upper);
 
 }  // namespace hako::layer

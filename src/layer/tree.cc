@@ -97,4 +97,14 @@ Result<std::map<std::string, std::string>> read_xattrs(int dirfd, const std::str
   return out;
 }
 
+bool is_opaque(int dirfd, const std::string& name) {
+  auto x = read_xattrs(dirfd, name);
+  if (!x) return false;
+  for (const char* key : {"trusted.overlay.opaque", "user.overlay.opaque"}) {
+    auto it = x->find(key);
+    if (it != x->end() && it->second == "y") return true;
+  }
+  return false;
+}
+
 }  // namespace hako::layer

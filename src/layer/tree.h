@@ -26,5 +26,7 @@ Result<UniqueFd> open_dir_in_root(int root_fd, const std::string& rel, bool crea
 std::string at_path(int dirfd, const std::string& name);
 // All xattrs of `name` in `dirfd` (not following a final symlink).
 Result<std::map<std::string, std::string>> read_xattrs(int dirfd, const std::string& name);
+// True for a directory overlayfs marked opaque (trusted. or user.overlay.opaque=y).
+bool is_opaque(int dirfd, const std::string& name);
 
 }  // namespace hako::layer

@@ -1,8 +1,17 @@
 #include "linux/seccomp_filter.h"
 
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include <cstring>
+#include <functional>
 #include <string_view>
+
+#include "base/files.h"
 
 namespace hako::linux {
 
@@ -81,10 +90,16 @@ Result<std::unique_ptr<SeccompFilter>> SeccompFilter::compile(const Json& profil
   TRY_ASSIGN(auto flags, o.strings("flags"));
   for (const auto& fl : flags) {
     int r = 0;
-    if (fl == "SECCOMP_FILTER_FLAG_TSYNC") r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
-    else if (fl == "SECCOMP_FILTER_FLAG_LOG") r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1);
-    else if (fl == "SECCOMP_FILTER_FLAG_SPEC_ALLOW") r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1);
-    else return fail(ErrorKind::InvalidArgument, "linux.seccomp.flags: unknown flag \"{}\"", fl);
+    if (fl == "SECCOMP_FILTER_FLAG_TSYNC") {
+      r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
+      f->kernel_flags_ |= SECCOMP_FILTER_FLAG_TSYNC;
+    } else if (fl == "SECCOMP_FILTER_FLAG_LOG") {
+      r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1);
+      f->kernel_flags_ |= SECCOMP_FILTER_FLAG_LOG;
+    } else if (fl == "SECCOMP_FILTER_FLAG_SPEC_ALLOW") {
+      r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1);
+      f->kernel_flags_ |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+    } else return fail(ErrorKind::InvalidArgument, "linux.seccomp.flags: unknown flag \"{}\"", fl);
     if (r < 0) return fail_sys(fmt::format("linux.seccomp.flags: {}", fl), -r);
   }
   TRY_ASSIGN(auto listener, o.opt_string("listenerPath"));
@@ -120,10 +135,88 @@ Result<std::unique_ptr<SeccompFilter>> SeccompFilter::compile(const Json& profil
   }
   if (f->uses_notify_ && f->listener_path_.empty())
     return fail(ErrorKind::InvalidArgument, "linux.seccomp.listenerPath: required when an action is SCMP_ACT_NOTIFY");
+  if (!f->uses_notify_) TRY(f->generate_program());
   return f;
 }
 
+namespace {
+
+constexpr char kCacheMagic[8] = {'h', 'k', 'b', 'p', 'f', '0', '0', '1'};
+
+// Entry layout: magic, u32 flags, u32 text length, text, u32 instruction
+// count, instructions.
+std::string cache_entry(const std::string& text, unsigned flags, const std::vector<sock_filter>& program) {
+  std::string out(kCacheMagic, sizeof kCacheMagic);
+  auto put32 = [&](uint32_t v) { out.append(reinterpret_cast<const char*>(&v), sizeof v); };
+  put32(flags);
+  put32(static_cast<uint32_t>(text.size()));
+  out += text;
+  put32(static_cast<uint32_t>(program.size()));
+  out.append(reinterpret_cast<const char*>(program.data()), program.size() * sizeof(sock_filter));
+  return out;
+}
+
+// The program an entry holds for exactly `text`, or nothing.
+bool parse_entry(const std::string& entry, const std::string& text, unsigned& flags, std::vector<sock_filter>& program) {
+  size_t at = 0;
+  auto get32 = [&](uint32_t& v) {
+    if (entry.size() - at < sizeof v) return false;
+    std::memcpy(&v, entry.data() + at, sizeof v);
+    at += sizeof v;
+    return true;
+  };
+  if (entry.size() < sizeof kCacheMagic || std::memcmp(entry.data(), kCacheMagic, sizeof kCacheMagic) != 0) return false;
+  at = sizeof kCacheMagic;
+  uint32_t f, len, count;
+  if (!get32(f) || !get32(len) || entry.size() - at < len || entry.compare(at, len, text) != 0) return false;
+  at += len;
+  if (!get32(count) || count == 0 || count > BPF_MAXINSNS || entry.size() - at != count * sizeof(sock_filter)) return false;
+  program.resize(count);
+  std::memcpy(program.data(), entry.data() + at, count * sizeof(sock_filter));
+  flags = f;
+  return true;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SeccompFilter>> SeccompFilter::compile_cached(const Json& profile, const std::string& cache_dir) {
+  if (profile.is_null()) return std::unique_ptr<SeccompFilter>();
+  std::string text = profile.dump();
+  std::string path = fmt::format("{}/{:016x}.bpf", cache_dir, std::hash<std::string>{}(text));
+  if (auto entry = read_file(path)) {
+    std::unique_ptr<SeccompFilter> f(new SeccompFilter());
+    if (parse_entry(*entry, text, f->kernel_flags_, f->program_)) return f;
+  }
+  TRY_ASSIGN(auto f, compile(profile));
+  if (f && !f->uses_notify_ && make_dirs(cache_dir, 0700))
+    (void)write_file_atomic(path, cache_entry(text, f->kernel_flags_, f->program_), 0600);
+  return f;
+}
+
+// libseccomp generates the BPF program when it loads the filter, which took
+// several ms inside every container's init (on the start's critical path,
+// and again in every exec). Generated here once, in the runtime, the child
+// only hands the finished program to the kernel.
+Result<> SeccompFilter::generate_program() {
+  UniqueFd fd(static_cast<int>(::syscall(SYS_memfd_create, "seccomp-bpf", MFD_CLOEXEC)));
+  if (!fd) return fail_sys("memfd_create");
+  int r = seccomp_export_bpf(static_cast<scmp_filter_ctx>(ctx_), fd.get());
+  if (r < 0) return fail_sys("generating the seccomp program", -r);
+  off_t size = ::lseek(fd.get(), 0, SEEK_END);
+  if (size <= 0 || size % sizeof(sock_filter) != 0)
+    return fail(ErrorKind::Internal, "seccomp program of {} bytes", static_cast<long long>(size));
+  program_.resize(static_cast<size_t>(size) / sizeof(sock_filter));
+  if (::pread(fd.get(), program_.data(), static_cast<size_t>(size), 0) != size) return fail_sys("reading the seccomp program");
+  return {};
+}
+
 Result<UniqueFd> SeccompFilter::load() const {
+  if (!program_.empty()) {
+    sock_fprog prog{static_cast<unsigned short>(program_.size()), const_cast<sock_filter*>(program_.data())};
+    if (::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, kernel_flags_, &prog) < 0)
+      return fail_sys("loading the seccomp filter");
+    return UniqueFd();
+  }
   auto* ctx = static_cast<scmp_filter_ctx>(ctx_);
   int r = seccomp_load(ctx);
   if (r < 0) return fail_sys("loading the seccomp filter", -r);

@@ -165,7 +165,7 @@ Result<Created> create(const Store& store, const CreateOptions& opts) {
   TRY_ASSIGN(auto plan, load_bundle(opts));
   TRY_ASSIGN(auto resources, cgroups::parse_resources(plan.spec.linux->resources));
   TRY_ASSIGN(auto cgroup, cgroups::for_new_container(plan.spec.linux->cgroups_path, opts.id));
-  TRY_ASSIGN(auto seccomp, linux::SeccompFilter::compile(plan.spec.linux->seccomp));
+  TRY_ASSIGN(auto seccomp, linux::SeccompFilter::compile_cached(plan.spec.linux->seccomp, store.seccomp_cache()));
   const oci::Spec& spec = plan.spec;
   if (spec.process->terminal && opts.console_socket.empty() && opts.console_fd < 0)
     return fail(ErrorKind::InvalidArgument, "process.terminal is true: --console-socket is required");
@@ -217,6 +217,9 @@ Result<Created> create(const Store& store, const CreateOptions& opts) {
     if (ns.type == oci::NamespaceType::User) init.new_user_ns = true;
   }
 
+  // Init joins its cgroup itself unless it is in a new user namespace,
+  // whose root may not write the host's cgroup files.
+  if (!init.new_user_ns) init.join_cgroup = rollback.cgroup.get();
   TRY_ASSIGN(pid_t pid, clone_init(init, pair.parent.get(), flags));
   rollback.pid = pid;
   if (!spec.has_namespace(oci::NamespaceType::Mount)) rollback.host_mounted_rootfs = plan.rootfs;
@@ -226,7 +229,7 @@ Result<Created> create(const Store& store, const CreateOptions& opts) {
   seccomp_listener.reset();
 
   if (init.new_user_ns) TRY(linux::write_id_mappings(pid, spec.linux->uid_mappings, spec.linux->gid_mappings));
-  TRY(rollback.cgroup->add_process(pid));
+  if (!init.join_cgroup) TRY(rollback.cgroup->add_process(pid));
   TRY(send_message(pair.parent.get(), {{"type", "go"}}));
 
   oci::State st;

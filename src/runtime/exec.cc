@@ -103,7 +103,8 @@ Result<pid_t> exec(const Store& store, const std::string& id, const ExecOptions&
   if (opts.process.terminal) {
     TRY_ASSIGN(console, open_console(opts.console_fd, opts.console_socket, opts.preserve_fds));
   }
-  TRY_ASSIGN(auto filter, linux::SeccompFilter::compile(spec.linux ? spec.linux->seccomp : Json()));
+  TRY_ASSIGN(auto filter,
+             linux::SeccompFilter::compile_cached(spec.linux ? spec.linux->seccomp : Json(), store.seccomp_cache()));
   SeccompPlan seccomp;
   seccomp.filter = filter.get();
   seccomp.state = state_of(rec, status).to_json();
@@ -124,7 +125,9 @@ Result<pid_t> exec(const Store& store, const std::string& id, const ExecOptions&
     ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);  // see init.cc: CVE-2019-5736
     for (const auto& ns : namespaces) keep.push_back(ns.fd.get());
     close_fds_except(3 + opts.preserve_fds, keep);
-    auto joined = cgroup->add_process(::getpid());
+    // Still in the host's namespaces and single-threaded: join ourselves,
+    // the cheap way (cgroups/manager.h).
+    auto joined = cgroup->add_current_thread();
     if (!joined) die(sync, joined.error().context("joining the container's cgroup"));
     for (const auto& ns : namespaces) {
       if (::setns(ns.fd.get(), oci::clone_flag(ns.type)) < 0)

@@ -90,6 +90,9 @@ void container_init(InitPlan& plan) {
   // processes from reaching it through /proc/PID/exe (CVE-2019-5736).
   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   STEP(expect_message(sync, "go"), "waiting for the runtime");
+  // First, before anything the container could be charged for: into its
+  // cgroup (the memory image is a copy of the runtime's, manager included).
+  if (plan.join_cgroup) STEP(plan.join_cgroup->add_current_thread(), "joining the container's cgroup");
   if (plan.new_user_ns) {
     // The runtime has written our id maps: become the namespace's root.
     if (::setresgid(0, 0, 0) < 0 || ::setresuid(0, 0, 0) < 0) die(sync, sys_error("becoming root in the user namespace"));

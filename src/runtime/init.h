@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "cgroups/manager.h"
 #include "cgroups/view.h"
 #include "linux/seccomp_filter.h"
 #include "oci/spec.h"
@@ -37,6 +38,9 @@ struct InitPlan {
   bool cgroup_v2 = false;
   std::vector<cgroups::CgroupView> cgroups;
   bool new_user_ns = false, new_cgroup_ns = false, new_time_ns = false;
+  // When set, init joins this cgroup itself right after "go" (the cheap
+  // way, see cgroups/manager.h); otherwise the runtime has moved it.
+  cgroups::Manager* join_cgroup = nullptr;
 };
 
 // Namespaces that init joins itself (all but user and pid, which the

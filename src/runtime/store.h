@@ -47,6 +47,9 @@ class Store {
   explicit Store(std::string root) : root_(std::move(root)) {}
   const std::string& root() const { return root_; }
   std::string dir(const std::string& id) const { return root_ + "/" + id; }
+  // Generated seccomp programs (linux/seccomp_filter.h); a dot name, which
+  // ids() skips.
+  std::string seccomp_cache() const { return root_ + "/.seccomp-cache"; }
 
   // Makes the container's directory; AlreadyExists if the id is taken.
   Result<> reserve(const std::string& id) const;

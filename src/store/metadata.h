@@ -99,6 +99,8 @@ class Metadata {
   Result<std::vector<ContainerRecord>> list_containers();
   Result<> set_container_state(std::string_view id, std::string_view state_json);
   Result<> remove_container(std::string_view id);
+  // A taken name is AlreadyExists, as in create_container.
+  Result<> rename_container(std::string_view id, std::string_view name);
 
   // Labels: string key/values attached to (scope, owner), e.g. ("image", id).
   Result<> set_label(std::string_view scope, std::string_view owner, std::string_view key, std::string_view value);

@@ -124,6 +124,16 @@ Result<> Metadata::set_container_state(std::string_view id, std::string_view sta
   return tx.commit();
 }
 
+Result<> Metadata::rename_container(std::string_view id, std::string_view name) {
+  TRY_ASSIGN(auto tx, db_.transaction());
+  auto r = db_.run("UPDATE containers SET name = ? WHERE id = ?", name, id);
+  if (!r && r.error().kind() == ErrorKind::AlreadyExists)
+    return fail(ErrorKind::AlreadyExists, "container name \"{}\" is already in use", name);
+  TRY(std::move(r));
+  if (db_.changes() == 0) return fail(ErrorKind::NotFound, "no such container: {}", id);
+  return tx.commit();
+}
+
 Result<> Metadata::remove_container(std::string_view id) {
   TRY_ASSIGN(auto tx, db_.transaction());
   TRY(db_.run("DELETE FROM containers WHERE id = ?", id));

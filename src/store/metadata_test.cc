@@ -125,6 +125,20 @@ TEST_F(MetadataTest, ContainersAndUniqueNames) {
   EXPECT_TRUE(db().remove_image(image.id));
 }
 
+TEST_F(MetadataTest, RenameContainerKeepsNamesUnique) {
+  ImageRecord image = add_image("a");
+  ASSERT_TRUE(db().create_container(ContainerRecord{"c1", "web", image.id, 1, "{}"}));
+  ASSERT_TRUE(db().create_container(ContainerRecord{"c2", "db", image.id, 1, "{}"}));
+  auto taken = db().rename_container("c2", "web");
+  ASSERT_FALSE(taken);
+  EXPECT_EQ(taken.error().kind(), ErrorKind::AlreadyExists);
+  EXPECT_EQ(db().get_container("c2")->name, "db");
+  ASSERT_TRUE(db().rename_container("c1", "front"));
+  EXPECT_EQ(db().container_by_name("front")->id, "c1");
+  EXPECT_FALSE(db().container_by_name("web"));
+  EXPECT_EQ(db().rename_container("nope", "x").error().kind(), ErrorKind::NotFound);
+}
+
 TEST_F(MetadataTest, TransactionRollsBackUnlessCommitted) {
   ImageRecord image = add_image("a");
   {

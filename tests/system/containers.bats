@@ -7,36 +7,7 @@
 bats_require_minimum_version 1.5.0
 load helpers
 load image_helpers
-
-setup() {
-	[ -x "$HAKO" ] || skip "hako binary $HAKO not found"
-	[ "$(id -u)" -eq 0 ] || skip "must run as root"
-	export HAKO_ROOT="$BATS_TEST_TMPDIR/store"
-	WORK="$BATS_TEST_TMPDIR/work"
-	mkdir -p "$WORK"
-	BUSYBOX_TAR="$WORK/busybox.tar"
-	make_busybox_tar "$BUSYBOX_TAR"
-	import_busybox
-}
-
-# Every container of this test's store removed, and no monitor, mount or
-# process of it left.
-teardown() {
-	local ids
-	ids=$("$HAKO" ps -aq --no-trunc 2>/dev/null) || true
-	[ -z "$ids" ] || "$HAKO" rm -f $ids >/dev/null 2>&1 || true
-	local i
-	for ((i = 0; i < 100; i++)); do
-		pgrep -f "hako-monitor $HAKO_ROOT" >/dev/null || break
-		sleep 0.05
-	done
-	pgrep -af "hako-monitor $HAKO_ROOT" && fail "monitors left"
-	for m in $(awk -v d="$BATS_TEST_TMPDIR" '$5 ~ "^"d {print $5}' /proc/self/mountinfo | sort -r); do
-		umount -l "$m" 2>/dev/null || true
-		fail "mount left: $m"
-	done
-	return 0
-}
+load container_helpers
 
 @test "run in the foreground: output, exit code, --rm" {
 	run hako run --rm busybox sh -c 'echo to-stdout; echo to-stderr >&2; exit 3'

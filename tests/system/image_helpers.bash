@@ -9,7 +9,11 @@ REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 # shellcheck source=../../scripts/lib-rootfs.sh
 source "$REPO_DIR/scripts/lib-rootfs.sh"
 
-setup() {
+setup() { image_test_setup; }
+
+# A store of the test's own and the busybox tarball (setup, and the start
+# of container_helpers' setup).
+image_test_setup() {
 	[ -x "$HAKO" ] || skip "hako binary $HAKO not found"
 	[ "$(id -u)" -eq 0 ] || skip "must run as root"
 	export HAKO_ROOT="$BATS_TEST_TMPDIR/store"

@@ -125,14 +125,20 @@ Result<> ManagerV1::create() {
 Result<> ManagerV1::apply(const Resources& r) {
   if (auto* h = find("memory")) {
     CgroupDir d{h->dir};
-    if (r.memory_limit) {
-      TRY(d.write("memory.limit_in_bytes", *r.memory_limit));
+    if (r.memory_swap && !d.has("memory.memsw.limit_in_bytes"))
+      return fail(ErrorKind::NotSupported, "linux.resources.memory.swap: this kernel has no swap accounting");
+    // The kernel keeps memory.memsw >= memory at every write, so raising
+    // both (an update) writes the swap limit first, as runc's
+    // setMemoryAndSwap does, when it exceeds the current memory limit.
+    bool swap_first = false;
+    if (r.memory_limit && r.memory_swap) {
+      auto cur = d.read("memory.limit_in_bytes");
+      auto cur_limit = cur ? parse_int(trim(*cur)) : std::nullopt;
+      swap_first = *r.memory_swap == -1 || (cur_limit && *cur_limit < *r.memory_swap);
     }
-    if (r.memory_swap) {
-      if (!d.has("memory.memsw.limit_in_bytes"))
-        return fail(ErrorKind::NotSupported, "linux.resources.memory.swap: this kernel has no swap accounting");
-      TRY(d.write("memory.memsw.limit_in_bytes", *r.memory_swap));
-    }
+    if (swap_first) TRY(d.write("memory.memsw.limit_in_bytes", *r.memory_swap));
+    if (r.memory_limit) TRY(d.write("memory.limit_in_bytes", *r.memory_limit));
+    if (r.memory_swap && !swap_first) TRY(d.write("memory.memsw.limit_in_bytes", *r.memory_swap));
     if (r.memory_reservation) TRY(d.write("memory.soft_limit_in_bytes", *r.memory_reservation));
     if (r.memory_swappiness) TRY(d.write("memory.swappiness", static_cast<int64_t>(*r.memory_swappiness)));
     if (r.disable_oom_killer && *r.disable_oom_killer) TRY(d.write("memory.oom_control", int64_t{1}));
@@ -240,6 +246,11 @@ Result<> ManagerV1::apply_blkio(const Resources& r) {
 
 Result<> ManagerV1::add_process(pid_t pid) {
   for (const auto& h : hierarchies_) TRY(CgroupDir{h.dir}.write("cgroup.procs", static_cast<int64_t>(pid)));
+  return {};
+}
+
+Result<> ManagerV1::add_current_thread() {
+  for (const auto& h : hierarchies_) TRY(CgroupDir{h.dir}.write("tasks", int64_t{0}));
   return {};
 }
 

@@ -26,6 +26,7 @@ class ManagerV1 : public Manager {
   Result<> create() override;
   Result<> apply(const Resources& r) override;
   Result<> add_process(pid_t pid) override;
+  Result<> add_current_thread() override;
   Result<std::vector<pid_t>> processes() const override;
   Result<> destroy() override;
   std::vector<CgroupView> views() const override;

@@ -105,6 +105,10 @@ Result<> ManagerV2::apply(const Resources& r) {
 
 Result<> ManagerV2::add_process(pid_t pid) { return CgroupDir{dir()}.write("cgroup.procs", static_cast<int64_t>(pid)); }
 
+// v2 has no per-thread fast path for a process (cgroup.threads needs a
+// threaded subtree): "0" in cgroup.procs is the caller's process.
+Result<> ManagerV2::add_current_thread() { return CgroupDir{dir()}.write("cgroup.procs", int64_t{0}); }
+
 Result<std::vector<pid_t>> ManagerV2::processes() const { return CgroupDir{dir()}.pids(); }
 
 Result<> ManagerV2::destroy() { return remove_cgroup(dir()); }

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "base/fd.h"
+#include "engine/events.h"
 #include "cli/commands/image_commands.h"
 #include "image/archive/archive.h"
 #include "image/reference.h"
@@ -43,6 +44,7 @@ Result<int> save(Context& ctx, const ParsedFlags& p) {
     if (!merged) entries.push_back(std::move(e));
   }
   TRY(write_output(out, [&](int fd) { return image::write_image_archive(fd, entries, store->blobs()); }));
+  for (const auto& a : p.args()) engine::emit_image_event(ctx.globals.root, "save", a, a);
   return 0;
 }
 
@@ -70,6 +72,8 @@ Result<int> load(Context& ctx, const ParsedFlags& p) {
       return std::unexpected(r.error());
     }
     auto& added = *r;
+    engine::emit_image_event(ctx.globals.root, "load", added.id,
+                             e.names.empty() ? "" : Context::familiar(e.names.front()));
     if (p.boolean("quiet")) continue;
     if (e.names.empty()) std::printf("Loaded image ID: %s\n", added.id.c_str());
     for (const auto& n : e.names) std::printf("Loaded image: %s\n", Context::familiar(n).c_str());

@@ -3,10 +3,13 @@
 #include <cstdio>
 
 #include "base/clock.h"
+#include "base/files.h"
 #include "cli/commands/container_commands.h"
 #include "cli/format/template.h"
 #include "cli/units.h"
 #include "engine/attach_client.h"
+#include "engine/container_update.h"
+#include "engine/events.h"
 #include "image/inspect.h"
 #include "runtime/runtime.h"
 
@@ -64,7 +67,9 @@ Result<int> restart(Context& ctx, const ParsedFlags& p) {
   auto t = timeout_flag(p);
   return each(ctx, p, [&](engine::Engine& e, const std::string& id) -> Result<> {
     TRY(e.stop(id, t));
-    return e.start(id);
+    TRY(e.start(id));
+    if (auto c = e.files(id).load_config()) engine::emit_container_event(e.root(), *c, "restart");
+    return Result<>{};
   });
 }
 
@@ -142,6 +147,14 @@ std::string quoted_command(const std::vector<std::string>& args, bool no_trunc) 
   return "\"" + cmd + "\"";
 }
 
+// `ps -s`: the writable layer, and with the image's "virtual" size.
+std::string size_text(engine::Engine& eng, const engine::ContainerInfo& ci) {
+  int64_t rw = tree_size(eng.images().snapshots().changes_dir(ci.config.id)).value_or(0);
+  auto image = eng.images().db().get_image(ci.record.image_id);
+  int64_t virt = rw + (image ? image->size : 0);
+  return fmt::format("{} (virtual {})", human_size(static_cast<double>(rw)), human_size(static_cast<double>(virt)));
+}
+
 bool matches_filters(const engine::ContainerInfo& ci, const std::vector<std::string>& filters) {
   for (const auto& f : filters) {
     auto eq = f.find('=');
@@ -199,7 +212,7 @@ Result<int> ps(Context& ctx, const ParsedFlags& p) {
                     {"Labels", labels},
                     {"Mounts", ""},
                     {"Networks", ""},
-                    {"Size", "N/A"}});
+                    {"Size", p.boolean("size") ? size_text(*eng, ci) : "N/A"}});
   }
   std::string format = p.boolean("quiet") ? "{{.ID}}" : p.str("format");
   std::string table = "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
@@ -241,6 +254,8 @@ Json container_json(engine::Engine& eng, const engine::ContainerInfo& ci) {
                {"AutoRemove", c.auto_remove},
                {"LogConfig", {{"Type", c.log_driver}, {"Config", Json::object()}}}};
   // Bound first: items() of a temporary would outlive it in a range-for.
+  const Json resources = engine::current_host_resources(f, c).to_json();  // Memory, NanoCpus, ...
+  for (auto& [k, v] : resources.items()) host[k] = v;
   const Json extra_host = c.run_options.value("HostConfig", Json::object());
   for (auto& [k, v] : extra_host.items()) host[k] = v;
   return {{"Id", c.id},
@@ -340,6 +355,9 @@ std::vector<Command> container_commands() {
       export_command(),
       commit_command(),
       exec_command(),
+      rename_command(),
+      attach_command(),
+      port_command(),
   };
   return v;
 }

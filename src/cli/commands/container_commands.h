@@ -10,5 +10,9 @@ Command logs_command();
 Command export_command();
 Command commit_command();
 Command exec_command();
+Command rename_command();
+Command attach_command();
+Command port_command();
+Command events_command();
 
 }  // namespace hako::cli

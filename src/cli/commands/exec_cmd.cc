@@ -12,6 +12,7 @@
 #include "engine/spec/run_options.h"
 #include "engine/spec/users.h"
 #include "runtime/runtime.h"
+#include "engine/events.h"
 #include "runtime/store.h"
 #include "runtime/sync.h"
 
@@ -78,7 +79,13 @@ Result<int> exec(Context& ctx, const ParsedFlags& p) {
     UniqueFd null(::open("/dev/null", O_RDONLY | O_CLOEXEC));
     ::dup2(null.get(), 0);
   }
+  std::string cmd;
+  for (const auto& a : proc.args) cmd += (cmd.empty() ? "" : " ") + a;
+  std::string exec_id = engine::new_container_id();
+  const std::string& root = eng->root();
+  engine::emit_container_event(root, ci.config, "exec_create: " + cmd, {{"execID", exec_id}});
   auto started = runtime::exec(rt, id, eo);
+  if (started) engine::emit_container_event(root, ci.config, "exec_start: " + cmd, {{"execID", exec_id}});
   if (!started) {
     // Docker's codes: 127 for a command that is not there, 126 otherwise.
     std::fprintf(stderr, "Error: %s\n", started.error().message().c_str());
@@ -91,7 +98,9 @@ Result<int> exec(Context& ctx, const ParsedFlags& p) {
   if (proc.terminal) {
     TRY_ASSIGN(master, runtime::receive_fd(ours.get()));
   }
-  return runtime::wait_forwarding_signals(pid, pid, master.get());
+  int code = runtime::wait_forwarding_signals(pid, pid, master.get());
+  engine::emit_container_event(root, ci.config, "exec_die", {{"execID", exec_id}, {"exitCode", std::to_string(code)}});
+  return code;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "base/clock.h"
 #include "base/fd.h"
+#include "engine/events.h"
 #include "cli/commands/image_commands.h"
 #include "cli/format/template.h"
 #include "cli/units.h"
@@ -22,6 +23,7 @@ Result<int> tag(Context& ctx, const ParsedFlags& p) {
   TRY_ASSIGN(auto target, image::parse_reference(p.args()[1]));
   if (!target.digest.empty()) return fail(ErrorKind::InvalidArgument, "refusing to create a tag with a digest reference");
   TRY(store->db().tag(target.string(), im.id));
+  engine::emit_image_event(ctx.globals.root, "tag", im.id, Context::familiar(target.string()));
   return 0;
 }
 
@@ -35,7 +37,11 @@ Result<int> rmi(Context& ctx, const ParsedFlags& p) {
       rc = 1;
       continue;
     }
-    for (const auto& l : *lines) std::printf("%s\n", l.c_str());
+    for (const auto& l : *lines) {
+      std::printf("%s\n", l.c_str());
+      if (l.starts_with("Untagged: ")) engine::emit_image_event(ctx.globals.root, "untag", l.substr(10), l.substr(10));
+      if (l.starts_with("Deleted: ")) engine::emit_image_event(ctx.globals.root, "delete", l.substr(9), "");
+    }
   }
   return rc;
 }
@@ -88,6 +94,8 @@ Result<int> history(Context& ctx, const ParsedFlags& p) {
   return 0;
 }
 
+}  // namespace
+
 bool confirm(const char* warning) {
   std::fprintf(stdout, "%s\nAre you sure you want to continue? [y/N] ", warning);
   std::fflush(stdout);
@@ -96,14 +104,9 @@ bool confirm(const char* warning) {
   return answer == "y" || answer == "Y" || answer == "yes";
 }
 
-Result<int> prune(Context& ctx, const ParsedFlags& p) {
-  bool all = p.boolean("all");
-  if (!p.boolean("force") &&
-      !confirm(all ? "WARNING! This will remove all images without at least one container associated to them."
-                   : "WARNING! This will remove all dangling images."))
-    return 0;
+Result<std::optional<int64_t>> prune_until_filter(const std::vector<std::string>& filters) {
   std::optional<int64_t> until;
-  for (const auto& f : p.list("filter")) {
+  for (const auto& f : filters) {
     if (f.starts_with("until=")) {
       auto t = parse_rfc3339(f.substr(6));
       if (!t) return fail(ErrorKind::InvalidArgument, "invalid filter 'until={}' (use an RFC 3339 time)", f.substr(6));
@@ -112,29 +115,45 @@ Result<int> prune(Context& ctx, const ParsedFlags& p) {
       return fail(ErrorKind::InvalidArgument, "invalid filter '{}'", f.substr(0, f.find('=')));
     }
   }
-  TRY_ASSIGN(auto store, ctx.images());
-  TRY_ASSIGN(auto images, store->db().list_images());
-  TRY_ASSIGN(auto containers, store->db().list_containers());
-  std::vector<std::string> lines;
-  int64_t reclaimed = 0;
+  return until;
+}
+
+Result<PruneResult> prune_images(image::ImageStore& store, bool all, std::optional<int64_t> until) {
+  TRY_ASSIGN(auto images, store.db().list_images());
+  TRY_ASSIGN(auto containers, store.db().list_containers());
+  PruneResult out;
   for (const auto& im : images) {
     bool used = false;
     for (const auto& c : containers) used = used || c.image_id == im.id;
     if (used) continue;
     if (!all && !image::ImageStore::tags_of(im).empty()) continue;
     if (until && im.created >= *until) continue;
-    for (const auto& n : im.names) lines.push_back("untagged: " + Context::familiar(n));
-    TRY_ASSIGN(auto layers, store->delete_image(im.id));
-    lines.push_back("deleted: " + im.id);
-    for (const auto& l : layers) lines.push_back("deleted: " + l);
-    reclaimed += im.size;
+    for (const auto& n : im.names) out.lines.push_back("untagged: " + Context::familiar(n));
+    TRY_ASSIGN(auto layers, store.delete_image(im.id));
+    out.lines.push_back("deleted: " + im.id);
+    for (const auto& l : layers) out.lines.push_back("deleted: " + l);
+    out.reclaimed += im.size;
   }
-  if (!lines.empty()) {
+  return out;
+}
+
+namespace {
+
+Result<int> prune(Context& ctx, const ParsedFlags& p) {
+  bool all = p.boolean("all");
+  TRY_ASSIGN(auto until, prune_until_filter(p.list("filter")));
+  if (!p.boolean("force") &&
+      !confirm(all ? "WARNING! This will remove all images without at least one container associated to them."
+                   : "WARNING! This will remove all dangling images."))
+    return 0;
+  TRY_ASSIGN(auto store, ctx.images());
+  TRY_ASSIGN(auto pruned, prune_images(*store, all, until));
+  if (!pruned.lines.empty()) {
     std::printf("Deleted Images:\n");
-    for (const auto& l : lines) std::printf("%s\n", l.c_str());
+    for (const auto& l : pruned.lines) std::printf("%s\n", l.c_str());
     std::printf("\n");
   }
-  std::printf("Total reclaimed space: %s\n", human_size(static_cast<double>(reclaimed)).c_str());
+  std::printf("Total reclaimed space: %s\n", human_size(static_cast<double>(pruned.reclaimed)).c_str());
   return 0;
 }
 
@@ -157,6 +176,7 @@ Result<int> import_cmd(Context& ctx, const ParsedFlags& p) {
   UniqueFd fd(raw);
   TRY_ASSIGN(auto store, ctx.images());
   TRY_ASSIGN(auto added, image::import_rootfs(*store, fd.get(), o));
+  engine::emit_image_event(ctx.globals.root, "import", added.id, o.name.empty() ? "" : Context::familiar(o.name));
   std::printf("%s\n", added.id.c_str());
   return 0;
 }

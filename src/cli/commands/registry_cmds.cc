@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "engine/events.h"
 #include "cli/commands/image_commands.h"
 #include "image/distribution.h"
 #include "image/registry/credentials.h"
@@ -47,6 +48,7 @@ Result<int> pull(Context& ctx, const ParsedFlags& p) {
     std::printf("Status: %s for %s\n", r->downloaded_new ? "Downloaded newer image" : "Image is up to date",
                 ref.familiar_string().c_str());
   }
+  engine::emit_image_event(ctx.globals.root, "pull", ref.familiar_string(), ref.familiar_string());
   std::printf("%s\n", ref.string().c_str());
   return 0;
 }
@@ -80,6 +82,7 @@ Result<int> push(Context& ctx, const ParsedFlags& p) {
     auto r = image::push(*store, t, o);
     display.flush();
     if (!r) return std::unexpected(r.error());
+    engine::emit_image_event(ctx.globals.root, "push", t.familiar_string(), t.familiar_string());
     if (!quiet) std::printf("%s: digest: %s size: %llu\n", r->tag.c_str(), r->digest.c_str(),
                             static_cast<unsigned long long>(r->size));
     else std::printf("%s\n", t.string().c_str());

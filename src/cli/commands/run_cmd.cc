@@ -5,6 +5,7 @@
 
 #include <cstdio>
 
+#include "base/files.h"
 #include "cli/commands/container_commands.h"
 #include "engine/attach_client.h"
 #include "engine/logs/log_options.h"
@@ -89,8 +90,13 @@ Result<std::string> create_from(Context& ctx, const engine::RunOptions& o) {
   TRY_ASSIGN(auto log_opts, engine::logs::parse_json_file_log_opts(o.log_opts));
   c.log_max_size = log_opts.max_size;
   c.log_max_file = log_opts.max_file;
-  req.build_spec = [&o, &image_config](const std::string& rootfs, engine::ContainerConfig& c) -> Result<Json> {
+  std::string init_binary = eng->bin_dir() + "/hako-init";
+  if (o.init && !path_exists(init_binary))
+    return fail(ErrorKind::NotFound, "--init: {} not found (it is installed beside hako)", init_binary);
+  req.build_spec = [&o, &image_config, &init_binary](const std::string& rootfs,
+                                                    engine::ContainerConfig& c) -> Result<Json> {
     engine::SpecInput in;
+    in.init_source = init_binary;
     in.options = &o;
     in.image = &image_config;
     in.rootfs = rootfs;

@@ -26,6 +26,7 @@
 #include "base/files.h"
 #include "engine/attach_protocol.h"
 #include "engine/container_files.h"
+#include "engine/events.h"
 #include "engine/monitor/output_log.h"
 #include "runtime/runtime.h"
 #include "runtime/store.h"
@@ -169,6 +170,7 @@ class Monitor {
       health_started_ms_ = now_ms();
     }
     save();
+    event("start");
     if (first_run_) ready("running");
     first_run_ = false;
     // Creating the container (the spec, the compiled seccomp filter) used
@@ -384,6 +386,7 @@ class Monitor {
         {{"Start", health_start_}, {"End", now_rfc3339()}, {"ExitCode", ok ? 0 : (code == 0 ? -1 : code)}, {"Output", output}});
     while (state_.health.log.size() > 5) state_.health.log.erase(state_.health.log.begin());
     bool in_start_period = now_ms() - health_started_ms_ < h.start_period_ns / 1'000'000;
+    std::string before = state_.health.status;
     if (ok) {
       state_.health.status = "healthy";
       state_.health.failing_streak = 0;
@@ -392,6 +395,8 @@ class Monitor {
     }
     next_health_ms_ = now_ms() + h.interval_ns / 1'000'000;
     save();
+    if (state_.health.status != before && state_.health.status != "starting")
+      event("health_status: " + state_.health.status);
   }
 
   // --- the end of a run --------------------------------------------------
@@ -408,6 +413,10 @@ class Monitor {
     state_.status = "exited";
     state_.stopped_by_user = path_exists(files_.dir() + "/stopped-by-user");
     if (!state_.health.status.empty()) state_.health.status = "unhealthy";
+    // Recorded before the state says exited, so a `stop` waiting for that
+    // logs its "stop" after our "die", as Docker orders them.
+    if (state_.oom_killed) event("oom");
+    event("die", {{"exitCode", std::to_string(exit_code_)}});
     save();
     out_.reset();
     err_.reset();
@@ -417,7 +426,9 @@ class Monitor {
 
   bool should_restart() const {
     if (state_.stopped_by_user || config_.auto_remove) return false;
-    const auto& p = config_.restart;
+    // Read again: `hako update --restart` changes the policy while we run.
+    auto fresh = files_.load_config();
+    const auto& p = fresh ? fresh->restart : config_.restart;
     if (p.name == "always" || p.name == "unless-stopped") return true;
     if (p.name == "on-failure")
       return state_.exit_code != 0 && (p.max_retries == 0 || state_.restart_count < p.max_retries);
@@ -492,6 +503,9 @@ class Monitor {
   }
 
   void save() { (void)files_.save_state(state_); }
+  void event(std::string action, const std::map<std::string, std::string>& extra = {}) {
+    emit_container_event(files_.engine_root(), config_, std::move(action), extra);
+  }
 
   ContainerFiles files_;
   ContainerConfig config_;

@@ -1,0 +1,47 @@
+# The setup and teardown of the bats files that run containers: a store of
+# their own per test (HAKO_ROOT) with busybox imported, and at the end
+# every container removed and no monitor or mount of the test left.
+# Load after helpers and image_helpers.
+
+setup() {
+	image_test_setup
+	import_busybox
+}
+
+teardown() { container_teardown; }
+
+# Every container of this test's store removed, and no monitor, mount or
+# process of it left.
+container_teardown() {
+	local ids
+	ids=$("$HAKO" ps -aq --no-trunc 2>/dev/null) || true
+	[ -z "$ids" ] || "$HAKO" rm -f $ids >/dev/null 2>&1 || true
+	local i
+	for ((i = 0; i < 100; i++)); do
+		pgrep -f "hako-monitor $HAKO_ROOT" >/dev/null || break
+		sleep 0.05
+	done
+	pgrep -af "hako-monitor $HAKO_ROOT" && fail "monitors left"
+	for m in $(awk -v d="$BATS_TEST_TMPDIR" '$5 ~ "^"d {print $5}' /proc/self/mountinfo | sort -r); do
+		umount -l "$m" 2>/dev/null || true
+		fail "mount left: $m"
+	done
+	return 0
+}
+
+cgroup2_host() { [ -f /sys/fs/cgroup/cgroup.controllers ]; }
+
+# cg_read CONTAINER V1_CONTROLLER V1_FILE V2_FILE: a file of the container's
+# cgroup, found from its init's /proc/PID/cgroup, on either cgroup version.
+cg_read() {
+	local pid dir
+	pid=$(hako inspect -f '{{.State.Pid}}' "$1") || return 1
+	[ "$pid" != 0 ] || { echo "$1 is not running" >&2; return 1; }
+	if cgroup2_host; then
+		dir=/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
+		cat "$dir/$4"
+	else
+		dir=$(cgroup_dir "$2" "$pid") || return 1
+		cat "$dir/$3"
+	fi
+}
