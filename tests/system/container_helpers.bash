@@ -26,6 +26,12 @@ container_teardown() {
 		umount -l "$m" 2>/dev/null || true
 		fail "mount left: $m"
 	done
+	# no cgroup of any container the test made (the event log names them all)
+	local id left
+	for id in $("$HAKO" events --since 0 --until "$(($(date +%s) + 1))" --filter event=create --format '{{.Actor.ID}}' 2>/dev/null); do
+		left=$(find /sys/fs/cgroup -maxdepth 6 -type d -name "$id" 2>/dev/null)
+		[ -z "$left" ] || fail "cgroup left: $left"
+	done
 	return 0
 }
 

@@ -155,6 +155,34 @@ load container_helpers
 	assert_match 'being used by container'
 }
 
+@test "kill -9 of a hako command or of the monitor leaves the state right" {
+	# the foreground run killed: the container runs on, detached
+	"$HAKO" run --name fg busybox sleep 1000 &
+	local pid=$!
+	eventually '[ "$(hako inspect -f "{{.State.Status}}" fg 2>/dev/null)" = running ]'
+	kill -9 "$pid"
+	wait "$pid" || true
+	assert_eq "$(hako inspect -f '{{.State.Status}}' fg)" "running"
+	# a stop killed while it waits (sleep as pid 1 ignores TERM): still
+	# running, and the next stop finishes the job
+	"$HAKO" stop -t 30 fg >/dev/null &
+	pid=$!
+	sleep 0.5
+	kill -9 "$pid"
+	wait "$pid" || true
+	assert_eq "$(hako inspect -f '{{.State.Status}}' fg)" "running"
+	run hako stop -t 0 fg
+	assert_status 0
+	assert_eq "$(hako inspect -f '{{.State.Status}} {{.State.ExitCode}}' fg)" "exited 137"
+	# the monitor killed: rm -f still stops and removes everything
+	hako start fg
+	pid=$(pgrep -f "hako-monitor $HAKO_ROOT")
+	kill -9 "$pid"
+	run hako rm -f fg
+	assert_status 0
+	assert_eq "$(hako ps -aq)" ""
+}
+
 @test "parallel runs never clash, and containers outlive the command" {
 	for i in $(seq 8); do
 		"$HAKO" run -d busybox sleep 1000 >"$WORK/id.$i" &
