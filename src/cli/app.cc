@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 
 #include "base/strings.h"
 #include "cli/command.h"
@@ -47,11 +48,34 @@ void print_usage(FILE* f) {
   std::fprintf(f, "\nUsage:  hako [OPTIONS] COMMAND\n\nA daemonless container engine with Docker's command line\n\n");
   std::fprintf(f, "Commands:\n");
   for (const auto& c : commands())
-    if (c.name.find(' ') == std::string::npos) std::fprintf(f, "  %-10s %s\n", c.name.c_str(), c.summary.c_str());
+    if (c.name.find(' ') == std::string::npos)
+      std::fprintf(f, "  %-10s %s\n", c.name.c_str(), c.summary.substr(0, c.summary.find('\n')).c_str());
   std::fprintf(f, "  %-10s %s\n", "runtime", "The OCI runtime, with runc's command line (also hako-runtime)");
   std::fprintf(f, "\nManagement commands:\n  container  Manage containers\n  image      Manage images\n  system     Manage hako\n\n%s",
                flags_help(global_flags()).c_str());
   std::fprintf(f, "\nRun 'hako COMMAND --help' for more information on a command.\n");
+}
+
+// `hako image`, `hako container`, `hako system`: the subcommands of a
+// management command, as Docker lists them; false if `group` is not one.
+bool print_group_usage(FILE* f, const std::string& group) {
+  static const std::map<std::string, std::string> summaries = {
+      {"container", "Manage containers"}, {"image", "Manage images"}, {"system", "Manage hako"}};
+  auto it = summaries.find(group);
+  if (it == summaries.end()) return false;
+  std::fprintf(f, "\nUsage:  hako %s COMMAND\n\n%s\n\nCommands:\n", group.c_str(), it->second.c_str());
+  std::string prefix = group + " ";
+  for (const auto& c : commands()) {
+    std::vector<std::string> names = {c.name};
+    names.insert(names.end(), c.aliases.begin(), c.aliases.end());
+    for (const auto& n : names)
+      if (n.starts_with(prefix)) {
+        std::fprintf(f, "  %-10s %s\n", n.substr(prefix.size()).c_str(), c.summary.substr(0, c.summary.find('\n')).c_str());
+        break;
+      }
+  }
+  std::fprintf(f, "\nRun 'hako %s COMMAND --help' for more information on a command.\n", group.c_str());
+  return true;
 }
 
 // Finds the command named by the first one or two words.
@@ -130,6 +154,13 @@ int main(const std::vector<std::string>& argv) {
   size_t used = 0;
   const Command* cmd = find_command(words, used);
   if (!cmd) {
+    // A management command alone prints its subcommands; with an unknown
+    // subcommand, the same on stderr and a failure.
+    if (words.size() == 1 && print_group_usage(stdout, words[0])) return 0;
+    if (words.size() > 1 && print_group_usage(stderr, words[0])) {
+      std::fprintf(stderr, "\nhako: '%s %s' is not a hako command.\n", words[0].c_str(), words[1].c_str());
+      return 1;
+    }
     std::fprintf(stderr, "hako: '%s' is not a hako command.\nSee 'hako --help'\n", words[0].c_str());
     return 1;
   }

@@ -214,4 +214,14 @@ load container_helpers
 	assert_match 'Version: +[0-9]+\.[0-9]+\.[0-9]+'
 	run hako version --format '{{.Client.Version}}'
 	assert_match '^[0-9]+\.[0-9]+\.[0-9]+$'
+	# management commands alone list their subcommands
+	run hako system
+	assert_status 0
+	assert_match 'Usage:  hako system COMMAND'
+	assert_match 'df +Show hako disk usage'
+	run hako container
+	assert_match 'prune +Remove all stopped containers'
+	run hako image nope
+	assert_status 1
+	assert_match "'image nope' is not a hako command"
 }

@@ -282,7 +282,7 @@ std::vector<Command> system_commands() {
   return {
       {"info", {"system info"}, "[OPTIONS]", "Display system-wide information", {format}, info, 0, 0},
       {"version", {}, "[OPTIONS]", "Show the hako version information", {format}, version, 0, 0},
-      {"system df", {}, "[OPTIONS]", "Show docker disk usage",
+      {"system df", {}, "[OPTIONS]", "Show hako disk usage",
        {{"format", 0, Flag::String, "", "Format output using a custom template"},
         {"verbose", 'v', Flag::Bool, "", "Show detailed information on space usage"}},
        system_df, 0, 0},
