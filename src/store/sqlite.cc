@@ -1,5 +1,7 @@
 #include "store/sqlite.h"
 
+#include <sys/stat.h>
+
 #include <sqlite3.h>
 
 namespace hako::store::sql {
@@ -85,8 +87,18 @@ int64_t Statement::int64(int column) const { return sqlite3_column_int64(stmt_, 
 // ---- Database ----
 
 Database::State::~State() {
+  if (!db) return;
+  // The WAL is kept across commands (see open), but the next command's
+  // first connection reads all of it: past 256 KiB, fold it into the
+  // database and empty it, unless someone else is using it right now.
+  struct stat st;
+  const char* wal = sqlite3_filename_wal(sqlite3_db_filename(db, "main"));
+  if (wal && ::stat(wal, &st) == 0 && st.st_size > 256 * 1024) {
+    sqlite3_busy_timeout(db, 0);
+    (void)sqlite3_wal_checkpoint_v2(db, "main", SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+  }
   // close_v2 defers the close until every statement is finalized.
-  if (db) sqlite3_close_v2(db);
+  sqlite3_close_v2(db);
 }
 
 Result<Database> Database::open(const std::string& path, int busy_timeout_ms) {
@@ -99,7 +111,10 @@ Result<Database> Database::open(const std::string& path, int busy_timeout_ms) {
   // By default the last connection to close checkpoints and deletes the
   // WAL, and the next open re-creates it, syncing the WAL header and the
   // directory: ~9 ms of fsyncs per command. Keep the WAL (and its
-  // contents) across connections; sqlite checkpoints it as it grows.
+  // contents) across connections. The first connection of each command
+  // still rebuilds the WAL index by reading the whole WAL, so it is kept
+  // short: emptied by the connection that finds it past 256 KiB on close
+  // (~State), one fsync pair every few dozen commands.
   sqlite3_db_config(state->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   int persist = 1;
   sqlite3_file_control(state->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);

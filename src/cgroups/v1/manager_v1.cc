@@ -4,6 +4,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
+#include <mutex>
+#include <utility>
 
 #include "base/files.h"
 #include "base/strings.h"
@@ -11,7 +14,23 @@
 
 namespace hako::cgroups::v1 {
 
+static Result<std::vector<Hierarchy>> discover_uncached(const Environment& env);
+
+// Remembered per process: `ps` asks for every container, and the kernel
+// takes ~0.3 ms to print a mountinfo with a hundred overlay mounts (their
+// long lowerdir options). Cgroup hierarchies are mounted once at boot.
 Result<std::vector<Hierarchy>> discover(const Environment& env) {
+  static std::mutex mu;
+  static std::map<std::pair<std::string, std::string>, std::vector<Hierarchy>> cache;
+  std::lock_guard lock(mu);
+  auto key = std::make_pair(env.mountinfo, env.root);
+  if (auto it = cache.find(key); it != cache.end()) return it->second;
+  TRY_ASSIGN(auto found, discover_uncached(env));
+  cache[key] = found;
+  return found;
+}
+
+static Result<std::vector<Hierarchy>> discover_uncached(const Environment& env) {
   TRY_ASSIGN(auto mountinfo, read_file(env.mountinfo));
   std::vector<Hierarchy> out;
   for (const auto& line : split(mountinfo, '\n')) {
