@@ -1,5 +1,7 @@
 #include "engine/logs/log_options.h"
 
+#include "base/duration.h"
+
 #include <time.h>
 
 #include <charconv>
@@ -129,60 +131,6 @@ std::optional<int64_t> parse_wall_time(std::string_view s, bool zoned, int64_t l
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 }  // namespace
-
-Result<int64_t> parse_go_duration(std::string_view text) {
-  auto invalid = [&] { return fail(ErrorKind::InvalidArgument, "time: invalid duration \"{}\"", text); };
-  std::string_view s = text;
-  bool neg = false;
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-    neg = s[0] == '-';
-    s.remove_prefix(1);
-  }
-  if (s == "0") return 0;
-  if (s.empty()) return invalid();
-  constexpr uint64_t kMax = uint64_t{1} << 63;
-  uint64_t total = 0;
-  while (!s.empty()) {
-    if (!(s[0] == '.' || is_digit(s[0]))) return invalid();
-    uint64_t whole = 0;
-    size_t i = 0;
-    for (; i < s.size() && is_digit(s[i]); ++i) {
-      if (whole > (kMax - 1) / 10) return invalid();  // overflow
-      whole = whole * 10 + static_cast<uint64_t>(s[i] - '0');
-    }
-    bool pre = i > 0;
-    double frac = 0, scale = 1;
-    bool post = false;
-    if (i < s.size() && s[i] == '.') {
-      ++i;
-      for (; i < s.size() && is_digit(s[i]); ++i) {
-        post = true;
-        if (scale < 1e18) {
-          frac = frac * 10 + (s[i] - '0');
-          scale *= 10;
-        }
-      }
-    }
-    if (!pre && !post) return invalid();
-    size_t u = i;
-    while (u < s.size() && !(s[u] == '.' || is_digit(s[u]))) ++u;
-    std::string_view unit = s.substr(i, u - i);
-    if (unit.empty())
-      return fail(ErrorKind::InvalidArgument, "time: missing unit in duration \"{}\"", text);
-    auto mult = unit_nanos(unit);
-    if (!mult)
-      return fail(ErrorKind::InvalidArgument, "time: unknown unit \"{}\" in duration \"{}\"", unit,
-                  text);
-    uint64_t m = static_cast<uint64_t>(*mult);
-    if (whole > kMax / m) return invalid();
-    uint64_t v = whole * m + static_cast<uint64_t>(frac * (static_cast<double>(m) / scale));
-    if (v > kMax || total > kMax - v) return invalid();
-    total += v;
-    s.remove_prefix(u);
-  }
-  if (!neg && total > kMax - 1) return invalid();
-  return neg ? static_cast<int64_t>(0 - total) : static_cast<int64_t>(total);
-}
 
 Result<int64_t> parse_log_time(std::string_view value, std::string_view option, int64_t now_nanos) {
   auto invalid = [&](std::string why) {

@@ -12,10 +12,6 @@
 
 namespace hako::engine::logs {
 
-// Go's time.ParseDuration ("1h30m", "1.5s", "-10m", "300ms", "0"), in nanos.
-// Errors read like Go's: `time: invalid duration "x"`.
-Result<int64_t> parse_go_duration(std::string_view text);
-
 // A --since/--until value (Docker's timetypes.GetTimestamp) to unix nanos:
 //  - a Go duration ("10m", "1h30m"): that long before `now_nanos`, whole
 //    seconds (Docker sends the server a unix second);

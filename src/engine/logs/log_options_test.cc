@@ -34,23 +34,6 @@ class WithTz {
 
 std::string error_of(const Result<int64_t>& r) { return r ? "" : r.error().message(); }
 
-TEST(LogOptions, GoDurations) {
-  EXPECT_EQ(parse_go_duration("42s"), 42 * kSec);
-  EXPECT_EQ(parse_go_duration("10m"), 10 * kMin);
-  EXPECT_EQ(parse_go_duration("1h30m"), 90 * kMin);
-  EXPECT_EQ(parse_go_duration("1.5h"), 90 * kMin);
-  EXPECT_EQ(parse_go_duration(".5s"), kSec / 2);
-  EXPECT_EQ(parse_go_duration("-2m3s"), -123 * kSec);
-  EXPECT_EQ(parse_go_duration("+300ms"), 300000000);
-  EXPECT_EQ(parse_go_duration("1us2ns"), 1002);
-  EXPECT_EQ(parse_go_duration("7\xC2\xB5s"), 7000);
-  EXPECT_EQ(parse_go_duration("0"), 0);
-  EXPECT_EQ(error_of(parse_go_duration("10")), "time: missing unit in duration \"10\"");
-  EXPECT_EQ(error_of(parse_go_duration("3d")), "time: unknown unit \"d\" in duration \"3d\"");
-  for (const char* bad : {"", "-", "h", ".s", "1.2.3s", "9999999999999h", "abc"})
-    EXPECT_FALSE(parse_go_duration(bad)) << bad;
-}
-
 TEST(LogOptions, SinceRelativeDurationsAreWholeSeconds) {
   int64_t now_secs = kNow / kSec * kSec;
   EXPECT_EQ(parse_log_time("10m", "since", kNow), now_secs - 10 * kMin);

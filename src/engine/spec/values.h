@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/duration.h"
 #include "base/error.h"
 
 namespace hako::engine {
@@ -19,9 +20,6 @@ namespace hako::engine {
 // go-units RAMInBytes: "512m", "1g", "1.5GiB", "100" (bytes); binary units,
 // case-insensitive, optional b/ib suffix.
 Result<int64_t> parse_ram_bytes(std::string_view s);
-
-// time.ParseDuration: "30s", "1m30s", "500ms", "1.5h", "0"; nanoseconds.
-Result<int64_t> parse_go_duration(std::string_view s);
 
 // Go's time.Duration.String(): "1m30s", "500ms", "0s".
 std::string format_go_duration(int64_t ns);

@@ -32,28 +32,6 @@ TEST(RamBytes, Errors) {
   EXPECT_EQ(err(parse_ram_bytes("1.2.3m")), "strconv.ParseFloat: parsing \"1.2.3\": invalid syntax");
 }
 
-TEST(GoDuration, Parses) {
-  EXPECT_EQ(*parse_go_duration("30s"), 30'000'000'000);
-  EXPECT_EQ(*parse_go_duration("1m30s"), 90'000'000'000);
-  EXPECT_EQ(*parse_go_duration("500ms"), 500'000'000);
-  EXPECT_EQ(*parse_go_duration("1.5h"), 5400'000'000'000);
-  EXPECT_EQ(*parse_go_duration("0"), 0);
-  EXPECT_EQ(*parse_go_duration("-2s"), -2'000'000'000);
-  EXPECT_EQ(*parse_go_duration("10us"), 10'000);
-  EXPECT_EQ(*parse_go_duration("10\u00b5s"), 10'000);
-  EXPECT_EQ(*parse_go_duration(".5s"), 500'000'000);
-  EXPECT_EQ(*parse_go_duration("1h2m3s4ms5us6ns"), 3723'004'005'006);
-}
-
-TEST(GoDuration, Errors) {
-  EXPECT_EQ(err(parse_go_duration("")), "time: invalid duration \"\"");
-  EXPECT_EQ(err(parse_go_duration("abc")), "time: invalid duration \"abc\"");
-  EXPECT_EQ(err(parse_go_duration("1")), "time: missing unit in duration \"1\"");
-  EXPECT_EQ(err(parse_go_duration("1x")), "time: unknown unit \"x\" in duration \"1x\"");
-  EXPECT_EQ(err(parse_go_duration(".s")), "time: invalid duration \".s\"");
-  EXPECT_EQ(err(parse_go_duration("9999999999h")), "time: invalid duration \"9999999999h\"");
-}
-
 TEST(GoDuration, Formats) {
   EXPECT_EQ(format_go_duration(0), "0s");
   EXPECT_EQ(format_go_duration(90'000'000'000), "1m30s");
