@@ -155,6 +155,34 @@ load container_helpers
 	assert_match 'being used by container'
 }
 
+@test "ps -n, -l, --no-trunc and filters; logs --since/--until; start -ai; rm -v; inspect times" {
+	hako create --name first busybox true >/dev/null
+	sleep 1
+	hako create -i --name second busybox cat >/dev/null
+	assert_eq "$(hako ps -n 1 --format '{{.Names}}')" "second"
+	assert_eq "$(hako ps -l --format '{{.Names}}')" "second"
+	assert_eq "$(hako ps -a --no-trunc --format '{{.ID}}' | awk '{print length($0)}' | sort -u)" "64"
+	assert_eq "$(hako ps -a --filter status=created --filter name=first --format '{{.Names}}')" "first"
+	run hako ps --filter nope=1
+	assert_status 1
+	# start -ai: stdin to the container, its output back, its exit code
+	run bash -c "echo through-stdin | '$HAKO' start -ai second"
+	assert_status 0
+	assert_eq "$output" "through-stdin"
+	local started finished
+	started=$(hako inspect -f '{{.State.StartedAt}}' second)
+	finished=$(hako inspect -f '{{.State.FinishedAt}}' second)
+	assert_match '^2[0-9]{3}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$' "$started"
+	[[ "$finished" > "$started" ]] || fail "FinishedAt $finished is not after StartedAt $started"
+	run hako rm -v first
+	assert_eq "$output" "first"
+	# 4 s apart, cut 2 s back: robust to a slow check
+	hako run -d --name lg busybox sh -c 'echo one; sleep 4; echo two; sleep 1000' >/dev/null
+	WAIT_TIMEOUT=20 eventually 'hako logs lg | grep -q two'
+	assert_eq "$(hako logs --since 2s lg)" "two"
+	assert_eq "$(hako logs --until 2s lg)" "one"
+}
+
 @test "kill -9 of a hako command or of the monitor leaves the state right" {
 	# the foreground run killed: the container runs on, detached
 	"$HAKO" run --name fg busybox sleep 1000 &
