@@ -235,3 +235,21 @@ load_image_with_healthcheck() {
 	assert_status 125
 	assert_match 'invalid pull option'
 }
+
+@test "defaults: the image's USER, Docker's capabilities, seccomp, masked and read-only paths" {
+	hako import -c 'CMD ["sh"]' -c 'USER nobody' "$BUSYBOX_TAR" nob:1 >/dev/null
+	assert_eq "$(hako run --rm nob:1 id -u)" "65534"
+	assert_eq "$(hako run --rm -u 0 nob:1 id -u)" "0"
+	# Docker's default set: a80425fb (chown, dac_override, fowner, fsetid,
+	# kill, setgid, setuid, setpcap, net_bind_service, net_raw, sys_chroot,
+	# mknod, audit_write, setfcap)
+	run hako run --rm busybox grep CapEff /proc/self/status
+	assert_match 'CapEff:\s+00000000a80425fb'
+	run hako run --rm busybox grep Seccomp: /proc/self/status
+	assert_match 'Seccomp:\s+2'
+	run hako run --rm busybox sh -c 'echo x > /proc/sys/kernel/hostname'
+	assert_status 1
+	assert_match 'Read-only file system'
+	run hako run --rm busybox sh -c 'wc -c < /proc/timer_list; ls /proc/acpi | wc -l; wc -c < /proc/keys'
+	assert_eq "$(tr -d ' ' <<<"$output" | tr '\n' ' ')" "0 0 0 "
+}
