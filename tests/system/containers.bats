@@ -239,6 +239,14 @@ load container_helpers
 	run hako exec -d ex touch /tmp/detached
 	assert_status 0
 	eventually 'hako exec ex test -e /tmp/detached'
+	# -t: a terminal of its own; --privileged: every capability
+	run bash -c "script -qec \"'$HAKO' exec -t ex sh -c 'tty; [ -t 0 ] && echo tty-in'\" /dev/null | tr -d '\r'"
+	assert_match '/dev/pts/[0-9]+'
+	assert_match 'tty-in'
+	run hako exec ex grep CapEff /proc/self/status
+	assert_match 'CapEff:\s+00000000a80425fb'
+	run hako exec --privileged ex grep CapEff /proc/self/status
+	[[ "$output" != *a80425fb* ]] || fail "--privileged kept the default capabilities: $output"
 	hako stop -t 1 ex >/dev/null
 	run hako exec ex true
 	assert_status 1
