@@ -59,5 +59,11 @@ show "$hako" run -d --name demo-web "127.0.0.1:$port/demo/busybox:1" sh -c 'echo
 show "$hako" ps
 sleep 0.3
 show "$hako" logs demo-web
+echo "hello from the host" >"$work/greeting.txt"
+show "$hako" cp "$work/greeting.txt" demo-web:/tmp/
+show "$hako" exec demo-web cat /tmp/greeting.txt
+show "$hako" diff demo-web
+show "$hako" top demo-web
+show "$hako" stats --no-stream demo-web
 show "$hako" stop -t 1 demo-web
 show "$hako" rm demo-web
