@@ -56,9 +56,14 @@ Result<> send_size(int sock) {
 Result<AttachResult> attach(const std::string& socket_path, const AttachOptions& o) {
   TRY_ASSIGN(auto sock, runtime::connect_unix(socket_path, "attach socket"));
   RawTerminal raw(o.tty && o.stdin);
+  // The signals Docker's client forwards (all but those about the client
+  // itself: SIGCHLD, SIGPIPE, SIGURG, SIGWINCH, and the uncatchable).
+  static const int kProxied[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGCONT, SIGTSTP};
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGWINCH);
+  if (o.proxy_signals)
+    for (int s : kProxied) sigaddset(&set, s);
   ::sigprocmask(SIG_BLOCK, &set, nullptr);
   UniqueFd winch(::signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK));
   if (o.tty) TRY(send_size(sock.get()));
@@ -76,9 +81,12 @@ Result<AttachResult> attach(const std::string& socket_path, const AttachOptions&
     }
     if (fds[2].revents & POLLIN) {
       signalfd_siginfo si;
+      bool resized = false;
       while (::read(winch.get(), &si, sizeof si) == sizeof si) {
+        if (si.ssi_signo == SIGWINCH) resized = true;
+        else (void)write_frame(sock.get(), Frame::Signal, std::to_string(si.ssi_signo));
       }
-      (void)send_size(sock.get());
+      if (resized) (void)send_size(sock.get());
     }
     if (fds[1].revents & (POLLIN | POLLHUP)) {
       char buf[8192];

@@ -12,6 +12,9 @@ struct AttachOptions {
   bool stdin = false;       // forward our stdin (-i)
   bool tty = false;         // the container has a pty: raw mode, resizes
   std::string detach_keys = "\x10\x11";  // ctrl-p ctrl-q
+  // Docker's --sig-proxy (without a tty): signals this process gets are
+  // passed to the container instead of ending the client.
+  bool proxy_signals = false;
 };
 
 struct AttachResult {

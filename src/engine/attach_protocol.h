@@ -23,6 +23,7 @@ enum class Frame : uint8_t {
   Start = 5,       // client → monitor: start the created container now
   CloseStdin = 6,  // client → monitor: stdin reached EOF
   Error = 7,       // payload: why the container could not start
+  Signal = 8,      // client → monitor: payload a signal number for the container
 };
 
 // Writes one frame, whole (retries partial writes and EINTR).

@@ -126,6 +126,33 @@ load container_helpers
 	assert_eq "$output" "got hello"
 }
 
+@test "signals to a foreground run or an attach reach the container (--sig-proxy)" {
+	"$HAKO" run --name sp busybox sh -c 'trap "echo got-usr1; exit 5" USR1; echo ready; while :; do sleep 0.1; done' >"$WORK/run.out" &
+	local pid=$!
+	eventually 'grep -q ready "$WORK/run.out"'
+	kill -USR1 "$pid"
+	local rc=0
+	wait "$pid" || rc=$?
+	assert_eq "$rc" 5
+	assert_match 'got-usr1' "$(cat "$WORK/run.out")"
+	# attach proxies too; with --sig-proxy=false the signal ends the client only
+	hako run -d --name sp2 busybox sh -c 'trap "echo got-term; exit 7" TERM; while :; do sleep 0.1; done' >/dev/null
+	"$HAKO" attach sp2 >"$WORK/attach.out" &
+	pid=$!
+	sleep 0.5
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	assert_eq "$rc" 7
+	hako start sp2
+	"$HAKO" attach --sig-proxy=false sp2 >/dev/null &
+	pid=$!
+	sleep 0.5
+	kill -TERM "$pid"
+	wait "$pid" || true
+	assert_eq "$(hako inspect -f '{{.State.Status}}' sp2)" "running"
+}
+
 @test "--init: the init is pid 1, reaps orphans and passes signals and exit codes" {
 	run hako run --rm --init busybox sh -c 'echo $$; ps -o pid,comm | grep -w 1'
 	assert_status 0

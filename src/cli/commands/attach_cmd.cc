@@ -21,6 +21,7 @@ Result<int> attach(Context& ctx, const ParsedFlags& p) {
   engine::AttachOptions a;
   a.stdin = !p.boolean("no-stdin") && ci.config.open_stdin;
   a.tty = ci.config.tty;
+  a.proxy_signals = p.boolean("sig-proxy") && !ci.config.tty;
   if (p.set("detach-keys")) {
     TRY_ASSIGN(a.detach_keys, engine::parse_key_sequence(p.str("detach-keys")));
   }

@@ -53,6 +53,7 @@ Result<int> start(Context& ctx, const ParsedFlags& p) {
   o.send_start = true;
   o.stdin = p.boolean("interactive") && ci.config.open_stdin;
   o.tty = ci.config.tty;
+  o.proxy_signals = !ci.config.tty;
   TRY_ASSIGN(auto r, engine::attach(eng->attach_socket(id), o));
   if (!r.error.empty()) std::fprintf(stderr, "Error response from daemon: %s\n", r.error.c_str());
   return r.exit_code;

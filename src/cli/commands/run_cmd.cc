@@ -168,6 +168,7 @@ Result<int> run(Context& ctx, const ParsedFlags& p) {
   a.stdin = o.interactive;
   a.tty = o.tty;
   a.detach_keys = o.detach_key_bytes;
+  a.proxy_signals = o.sig_proxy && !o.tty;
   auto r = engine::attach(eng->attach_socket(id), a);
   if (!r) return std::unexpected(r.error());
   if (r->detached) return 0;

@@ -312,6 +312,12 @@ class Monitor {
             }
           }
           break;
+        case Frame::Signal: {
+          // The client's --sig-proxy: the signal the user sent it, for the container.
+          int sig = std::atoi(f->second.c_str());
+          if (sig > 0 && sig < NSIG && init_pid_ > 0) (void)runtime::kill(rt_, config_.id, sig, false);
+          break;
+        }
         default: break;
       }
     }
