@@ -34,8 +34,11 @@ load container_helpers
 
 @test "events streams what happens while it runs" {
 	hako run -d --name streamed busybox sleep 1000 >/dev/null
-	# $HAKO itself, not the hako function: $! must be the events process
-	"$HAKO" events --filter container=streamed --format '{{.Action}}' >"$WORK/events.out" &
+	local since
+	since=$(date +%s.%N)
+	# $HAKO itself, not the hako function: $! must be the events process.
+	# --since: what happens before it is up is not missed on a slow machine.
+	"$HAKO" events --since "$since" --filter container=streamed --format '{{.Action}}' >"$WORK/events.out" &
 	local pid=$!
 	sleep 0.5
 	hako pause streamed
@@ -139,7 +142,8 @@ load container_helpers
 	hako run -d --name sp2 busybox sh -c 'trap "echo got-term; exit 7" TERM; while :; do sleep 0.1; done' >/dev/null
 	"$HAKO" attach sp2 >"$WORK/attach.out" &
 	pid=$!
-	sleep 0.5
+	# until attach has taken SIGTERM over (it blocks it for its signalfd)
+	eventually "(( 0x\$(awk '/^SigBlk/ {print \$2}' /proc/$pid/status) & 0x4000 ))"
 	kill -TERM "$pid"
 	rc=0
 	wait "$pid" || rc=$?

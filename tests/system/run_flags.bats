@@ -8,9 +8,10 @@ load image_helpers
 load container_helpers
 
 # in_tty COMMAND: runs COMMAND on a pseudo-terminal (util-linux script),
-# output without carriage returns.
+# output without carriage returns; a minute at most, so a detach that does
+# not happen fails the test instead of hanging it.
 in_tty() {
-	script -qec "$1" /dev/null | tr -d '\r'
+	timeout 60 script -qec "$1" /dev/null | tr -d '\r'
 }
 
 # load_image_with_healthcheck NAME: busybox as a docker-archive whose config
