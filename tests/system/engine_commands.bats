@@ -96,6 +96,13 @@ load container_helpers
 	run hako rename nope x1
 	assert_status 1
 	assert_match 'No such container: nope'
+	# the monitor's own events use the new name too
+	local since
+	since=$(date +%s.%N)
+	hako kill new >/dev/null
+	hako wait new >/dev/null
+	run hako events --since "$since" --until "$(($(date +%s) + 1))" --filter event=die --format '{{.Actor.Attributes.name}}'
+	assert_eq "$output" "new"
 	# the new name survives a restart and frees the old one for reuse
 	hako restart -t 0 new >/dev/null
 	assert_eq "$(hako inspect -f '{{.Name}} {{.State.Status}}' new)" "/new running"

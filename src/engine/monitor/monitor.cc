@@ -509,8 +509,11 @@ class Monitor {
   }
 
   void save() { (void)files_.save_state(state_); }
+  // Events name the container as it is now: `rename` changes config.json
+  // while we run, and events are rare enough to re-read it for each.
   void event(std::string action, const std::map<std::string, std::string>& extra = {}) {
-    emit_container_event(files_.engine_root(), config_, std::move(action), extra);
+    auto now = files_.load_config();
+    emit_container_event(files_.engine_root(), now ? *now : config_, std::move(action), extra);
   }
 
   ContainerFiles files_;
