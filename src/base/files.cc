@@ -30,12 +30,12 @@ Result<std::string> read_file(const std::string& path) {
   return out;
 }
 
-static Result<> write_all(int fd, std::string_view data, const std::string& path) {
+Result<> write_all(int fd, std::string_view data, std::string_view what) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return fail_sys(fmt::format("write {}", path));
+      return fail_sys(fmt::format("write {}", what));
     }
     data.remove_prefix(static_cast<size_t>(n));
   }

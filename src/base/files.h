@@ -10,6 +10,9 @@
 namespace hako {
 
 Result<std::string> read_file(const std::string& path);
+// write(2) until all of `data` is written (partial writes, EINTR); the error
+// reads "write <what>: ...".
+Result<> write_all(int fd, std::string_view data, std::string_view what);
 // Writes `data` to an existing or new file (truncating), mode for new files.
 Result<> write_file(const std::string& path, std::string_view data, int mode = 0644);
 // Writes to path.tmp, fsyncs nothing (state is in tmpfs), renames over path:

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/fd.h"
+#include "base/files.h"
 #include "engine/attach_protocol.h"
 #include "runtime/sync.h"
 
@@ -32,18 +33,6 @@ class RawTerminal {
   termios saved_{};
   bool active_ = false;
 };
-
-Result<> write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail_sys("write");
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return {};
-}
 
 Result<> send_size(int sock) {
   winsize ws{};
@@ -125,8 +114,8 @@ Result<AttachResult> attach(const std::string& socket_path, const AttachOptions&
       reader.feed(std::string_view(buf, static_cast<size_t>(n)));
       while (auto f = reader.next()) {
         switch (f->first) {
-          case Frame::Stdout: (void)write_all(1, f->second); break;
-          case Frame::Stderr: (void)write_all(2, f->second); break;
+          case Frame::Stdout: (void)write_all(1, f->second, "stdout"); break;
+          case Frame::Stderr: (void)write_all(2, f->second, "stderr"); break;
           case Frame::Error: result.error = f->second; break;
           case Frame::Exit:
             result.exit_code = std::atoi(f->second.c_str());

@@ -12,16 +12,14 @@
 namespace hako::engine {
 namespace {
 
-bool running(const std::string& status) { return status == "running" || status == "paused" || status == "restarting"; }
-
 // The container's rootfs, mounted for the duration of `fn` if it is not.
 template <typename Fn>
 Result<> with_rootfs(Engine& engine, const std::string& id, Fn&& fn) {
   TRY_ASSIGN(auto ci, engine.info(id));
   TRY_ASSIGN(auto image, engine.images().db().get_image(ci.record.image_id));
   auto& snaps = engine.images().snapshots();
-  bool mounted_here = !running(ci.status) && snaps.driver() == layer::Driver::Overlay;
-  TRY_ASSIGN(std::string rootfs, running(ci.status) && snaps.driver() == layer::Driver::Overlay
+  bool mounted_here = !ci.active() && snaps.driver() == layer::Driver::Overlay;
+  TRY_ASSIGN(std::string rootfs, ci.active() && snaps.driver() == layer::Driver::Overlay
                                      ? Result<std::string>(snaps.snapshot_dir(id) + "/merged")
                                      : snaps.mount(id, image.layers));
   auto r = fn(rootfs, ci, image);

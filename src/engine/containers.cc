@@ -47,7 +47,6 @@ std::string random_name() {
   return fmt::format("{}_{}", adjectives[rd() % std::size(adjectives)], names[rd() % std::size(names)]);
 }
 
-bool is_running_status(const std::string& s) { return s == "running" || s == "paused" || s == "restarting"; }
 
 // Waits up to timeout_ms for `pid` (not our child) to exit: a pidfd wakes
 // us the moment it does; without pidfd_open, poll every millisecond.

@@ -15,6 +15,9 @@
 
 namespace hako::engine {
 
+// "running", "paused" and "restarting": the statuses of a live container.
+inline bool is_running_status(const std::string& s) { return s == "running" || s == "paused" || s == "restarting"; }
+
 struct CreateRequest {
   ContainerConfig config;  // id and created are filled in by create()
   // Makes the OCI runtime spec once the container's rootfs is mounted at
@@ -28,6 +31,8 @@ struct ContainerInfo {
   ContainerConfig config;
   ContainerState state;
   std::string status;  // the state's status, corrected for a dead monitor
+  // Running, paused or restarting: it has a process or a monitor about to start one.
+  bool active() const { return is_running_status(status); }
 };
 
 class Engine {

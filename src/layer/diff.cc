@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "base/fd.h"
+#include "base/files.h"
 #include "layer/names.h"
 #include "layer/tree.h"
 
@@ -61,16 +62,9 @@ la_ssize_t out_write(archive*, void* p, const void* buf, size_t n) {
   auto* s = static_cast<Sink*>(p);
   s->digest.update(buf, n);
   s->compressed += n;
-  const char* c = static_cast<const char*>(buf);
-  for (size_t left = n; left > 0;) {
-    ssize_t w = ::write(s->fd, c, left);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) {
-      s->error = sys_error("writing layer");
-      return -1;
-    }
-    c += w;
-    left -= static_cast<size_t>(w);
+  if (auto w = write_all(s->fd, std::string_view(static_cast<const char*>(buf), n), "layer"); !w) {
+    s->error = w.error();
+    return -1;
   }
   return static_cast<la_ssize_t>(n);
 }

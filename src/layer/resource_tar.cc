@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/fd.h"
+#include "base/files.h"
 #include "layer/names.h"
 #include "layer/tree.h"
 
@@ -34,16 +35,9 @@ struct Sink {
 
 la_ssize_t sink_write(archive*, void* p, const void* buf, size_t n) {
   auto* s = static_cast<Sink*>(p);
-  const char* c = static_cast<const char*>(buf);
-  for (size_t left = n; left > 0;) {
-    ssize_t w = ::write(s->fd, c, left);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) {
-      s->error = sys_error("writing archive");
-      return -1;
-    }
-    c += w;
-    left -= static_cast<size_t>(w);
+  if (auto w = write_all(s->fd, std::string_view(static_cast<const char*>(buf), n), "archive"); !w) {
+    s->error = w.error();
+    return -1;
   }
   s->bytes += n;
   return static_cast<la_ssize_t>(n);

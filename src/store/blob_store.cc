@@ -12,18 +12,6 @@
 
 namespace hako::store {
 
-static Result<> write_all(int fd, std::string_view data, std::string_view what) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail_sys(fmt::format("write {}", what));
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return {};
-}
-
 // A rename or link is only durable once its directory is synced.
 static Result<> fsync_dir(const std::string& dir) {
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));

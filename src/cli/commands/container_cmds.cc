@@ -195,7 +195,7 @@ Result<int> ps(Context& ctx, const ParsedFlags& p) {
   bool no_trunc = p.boolean("no-trunc");
   std::vector<Json> rows;
   for (const auto& ci : all) {
-    if (!show_all && ci.status != "running" && ci.status != "paused" && ci.status != "restarting") continue;
+    if (!show_all && !ci.active()) continue;
     if (!matches_filters(ci, p.list("filter"))) continue;
     if (last >= 0 && static_cast<long long>(rows.size()) >= last) break;
     std::string labels;

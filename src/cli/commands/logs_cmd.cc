@@ -36,7 +36,7 @@ Result<int> logs(Context& ctx, const ParsedFlags& p) {
   engine::logs::FollowHooks hooks;
   hooks.exited = [&] {
     auto i = eng->info(id);
-    return !i || (i->status != "running" && i->status != "paused" && i->status != "restarting");
+    return !i || !i->active();
   };
   bool follow = o.follow;
   auto flushing_sink = [follow](const engine::logs::LogEntry& e) {

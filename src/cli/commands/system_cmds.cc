@@ -22,7 +22,6 @@
 namespace hako::cli {
 namespace {
 
-bool is_running_status(const std::string& s) { return s == "running" || s == "paused" || s == "restarting"; }
 
 // PRETTY_NAME from os-release, as Docker's "Operating System".
 std::string operating_system() {
@@ -58,7 +57,7 @@ Result<int> info(Context& ctx, const ParsedFlags& p) {
   int running = 0, paused = 0, stopped = 0;
   for (const auto& ci : all) {
     if (ci.status == "paused") ++paused;
-    else if (is_running_status(ci.status)) ++running;
+    else if (ci.active()) ++running;
     else ++stopped;
   }
   utsname u{};
@@ -152,7 +151,7 @@ Result<PrunedContainers> prune_containers(engine::Engine& eng, std::optional<int
   TRY_ASSIGN(auto all, eng.list());
   PrunedContainers out;
   for (const auto& ci : all) {
-    if (is_running_status(ci.status)) continue;
+    if (ci.active()) continue;
     if (until && parse_rfc3339(ci.config.created).value_or(0) >= *until) continue;
     int64_t size = container_size(eng, ci.config.id);
     if (auto r = eng.remove(ci.config.id, false); !r) {
@@ -242,7 +241,7 @@ Result<int> system_df(Context& ctx, const ParsedFlags& p) {
   for (const auto& ci : all) {
     int64_t size = container_size(*eng, ci.config.id);
     containers_total += size;
-    if (is_running_status(ci.status)) ++active_containers;
+    if (ci.active()) ++active_containers;
     else containers_reclaimable += size;
     container_rows.push_back({{"ID", ci.config.id.substr(0, 12)}, {"Image", ci.config.image},
                               {"Names", ci.config.name}, {"Size", human_size(static_cast<double>(size))},
