@@ -29,7 +29,7 @@ Error Error::context(std::string_view context) && {
 
 ErrorKind kind_for_errno(int err) {
   switch (err) {
-    case ENOENT: case ESRCH: return ErrorKind::NotFound;
+    case ENOENT: case ESRCH: case ENODEV: return ErrorKind::NotFound;
     case EEXIST: return ErrorKind::AlreadyExists;
     case EINVAL: case ENAMETOOLONG: case ELOOP: case ENOTDIR: case EISDIR: case E2BIG: case ENOEXEC:
       return ErrorKind::InvalidArgument;

@@ -57,6 +57,40 @@ CREATE TABLE labels (
   PRIMARY KEY (scope, owner, key)
 ) STRICT, WITHOUT ROWID;
 )sql",
+    // 2: networks, their address leases and the host ports containers
+    // publish. The three networks Docker always has are rows from the start
+    // (the default bridge's device is made on first use).
+    R"sql(
+CREATE TABLE networks (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  created TEXT NOT NULL,
+  config TEXT NOT NULL
+) STRICT;
+CREATE TABLE network_leases (
+  network_id TEXT NOT NULL REFERENCES networks(id) ON DELETE CASCADE,
+  address INTEGER NOT NULL,
+  container_id TEXT NOT NULL,
+  PRIMARY KEY (network_id, address)
+) STRICT;
+CREATE UNIQUE INDEX network_leases_by_container ON network_leases(container_id, network_id);
+CREATE TABLE port_bindings (
+  proto TEXT NOT NULL,
+  host_ip TEXT NOT NULL,
+  host_port INTEGER NOT NULL,
+  container_id TEXT NOT NULL,
+  PRIMARY KEY (proto, host_ip, host_port)
+) STRICT;
+CREATE INDEX port_bindings_by_container ON port_bindings(container_id);
+INSERT INTO networks (id, name, created, config) VALUES
+  (lower(hex(randomblob(32))), 'bridge', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+   '{"driver":"bridge","subnet":"10.210.0.0/16","gateway":"10.210.0.1","bridge":"hako0","default_bridge":true,
+     "options":{"com.docker.network.bridge.default_bridge":"true","com.docker.network.bridge.enable_icc":"true",
+     "com.docker.network.bridge.enable_ip_masquerade":"true","com.docker.network.bridge.host_binding_ipv4":"0.0.0.0",
+     "com.docker.network.bridge.name":"hako0","com.docker.network.driver.mtu":"1500"}}'),
+  (lower(hex(randomblob(32))), 'host', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), '{"driver":"host"}'),
+  (lower(hex(randomblob(32))), 'none', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), '{"driver":"null"}');
+)sql",
 };
 
 Result<Metadata> Metadata::open(const std::string& path) {
