@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 
+#include <charconv>
+
 #include <fmt/format.h>
 
 #include "base/strings.h"
@@ -50,14 +52,10 @@ Result<Mac> Mac::parse(std::string_view text) {
   if (parts.size() != 6) return fail(ErrorKind::InvalidArgument, "invalid MAC address: {}", text);
   for (size_t i = 0; i < 6; ++i) {
     const auto& p = parts[i];
-    if (p.empty() || p.size() > 2) return fail(ErrorKind::InvalidArgument, "invalid MAC address: {}", text);
-    unsigned v = 0;
-    for (char c : p) {
-      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-      if (d < 0) return fail(ErrorKind::InvalidArgument, "invalid MAC address: {}", text);
-      v = v * 16 + static_cast<unsigned>(d);
-    }
-    m.bytes[i] = static_cast<uint8_t>(v);
+    const char* end = p.data() + p.size();
+    auto [ptr, ec] = std::from_chars(p.data(), end, m.bytes[i], 16);
+    if (p.empty() || p.size() > 2 || ec != std::errc() || ptr != end)
+      return fail(ErrorKind::InvalidArgument, "invalid MAC address: {}", text);
   }
   return m;
 }

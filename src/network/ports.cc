@@ -1,8 +1,7 @@
 #include "network/ports.h"
 
-#include <arpa/inet.h>
-
 #include "base/strings.h"
+#include "network/address.h"
 
 namespace hako::network {
 namespace {
@@ -58,8 +57,7 @@ Result<std::vector<PortSpec>> parse_publish(const std::string& value) {
   }
   if (container.empty()) return fail(ErrorKind::InvalidArgument, "no port specified: {}<empty>", value);
   if (!ip.empty()) {
-    in_addr a{};
-    if (::inet_pton(AF_INET, ip.c_str(), &a) != 1) return fail(ErrorKind::InvalidArgument, "invalid IP address: {}", ip);
+    if (!Ipv4::parse(ip)) return fail(ErrorKind::InvalidArgument, "invalid IP address: {}", ip);
     if (ip == "0.0.0.0") ip.clear();
   }
   auto c = parse_range(container, value, false);

@@ -123,12 +123,7 @@ TEST(DnsMessage, IgnoredAndRejected) {
   EXPECT_EQ(s.status, ParseStatus::NotImp);
   EXPECT_TRUE(s.query.has_question);
 
-  std::vector<uint8_t> ext;  // 0x40: an extended label type
-  put_header(ext, 1, 0, 1, 0, 0, 0);
-  ext.push_back(0x41);
-  ext.push_back(0);
-  put16(ext, kTypeA);
-  put16(ext, kClassIn);
+  auto ext = test::query_with_raw_name({0x41, 0});  // 0x40: an extended label type
   EXPECT_EQ(parse_query(ext).status, ParseStatus::FormErr);
 }
 
@@ -159,12 +154,7 @@ TEST(DnsMessage, CompressionPointers) {
 
 TEST(DnsMessage, CompressionLoopsRejected) {
   // A pointer to itself.
-  std::vector<uint8_t> self;
-  put_header(self, 1, 0, 1, 0, 0, 0);
-  self.push_back(0xc0);
-  self.push_back(12);
-  put16(self, kTypeA);
-  put16(self, kClassIn);
+  auto self = test::query_with_raw_name({0xc0, 12});
   EXPECT_EQ(parse_query(self).status, ParseStatus::FormErr);
   EXPECT_FALSE(read_name(bytes(self), 12));
 

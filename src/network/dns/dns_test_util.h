@@ -48,6 +48,17 @@ inline void put_header(std::vector<uint8_t>& p, uint16_t id, uint16_t flags, uin
   put16(p, ar);
 }
 
+// A query (id 1) whose one A/IN question has `name` as its raw wire bytes:
+// for names no encoder would write (bad label types, pointer loops).
+inline std::vector<uint8_t> query_with_raw_name(std::initializer_list<uint8_t> name) {
+  std::vector<uint8_t> p;
+  put_header(p, 1, 0, 1, 0, 0, 0);
+  p.insert(p.end(), name);
+  put16(p, kTypeA);
+  put16(p, kClassIn);
+  return p;
+}
+
 inline void put_opt(std::vector<uint8_t>& p, uint16_t size) {
   p.push_back(0);
   put16(p, kTypeOpt);

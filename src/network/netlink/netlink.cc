@@ -26,15 +26,13 @@ constexpr uint16_t kDump = kRequest | NLM_F_DUMP;
 // ever truncated; 32 KiB is what the kernel sizes dump batches to.
 constexpr size_t kReceiveBuffer = 32 * 1024;
 
-// The kernel's errno as an Error, "creating bridge hk0: File exists". Link
-// requests fail with ENODEV for a missing link, which base maps to nothing
-// in particular: here it means NotFound. The extended ack's text, when the
-// kernel gives one, says which attribute it disliked.
+// The kernel's errno as an Error, "creating bridge hk0: File exists" (a
+// missing link is ENODEV, which base maps to NotFound). The extended ack's
+// text, when the kernel gives one, says which attribute it disliked.
 Error kernel_error(std::string_view what, int err, std::string_view detail = {}) {
   Error e = sys_error(what, err);
-  ErrorKind kind = err == ENODEV ? ErrorKind::NotFound : e.kind();
-  std::string message = detail.empty() ? e.message() : fmt::format("{} ({})", e.message(), detail);
-  return Error(kind, std::move(message), err);
+  if (detail.empty()) return e;
+  return Error(e.kind(), fmt::format("{} ({})", e.message(), detail), err);
 }
 
 // The NLMSGERR_ATTR_MSG of an error reply, if NETLINK_EXT_ACK brought one.
