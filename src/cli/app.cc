@@ -39,6 +39,7 @@ std::vector<Command>& commands() {
     for (auto& c : stats_commands()) v.push_back(std::move(c));
     for (auto& c : image_commands()) v.push_back(std::move(c));
     for (auto& c : system_commands()) v.push_back(std::move(c));
+    for (auto& c : network_commands()) v.push_back(std::move(c));
     return v;
   }();
   return all;
@@ -60,7 +61,8 @@ void print_usage(FILE* f) {
 // management command, as Docker lists them; false if `group` is not one.
 bool print_group_usage(FILE* f, const std::string& group) {
   static const std::map<std::string, std::string> summaries = {
-      {"container", "Manage containers"}, {"image", "Manage images"}, {"system", "Manage hako"}};
+      {"container", "Manage containers"}, {"image", "Manage images"}, {"network", "Manage networks"},
+      {"system", "Manage hako"}};
   auto it = summaries.find(group);
   if (it == summaries.end()) return false;
   std::fprintf(f, "\nUsage:  hako %s COMMAND\n\n%s\n\nCommands:\n", group.c_str(), it->second.c_str());

@@ -72,6 +72,7 @@ std::vector<Command> container_commands();
 std::vector<Command> copy_commands();  // cp, diff
 std::vector<Command> stats_commands();  // top, stats, update
 std::vector<Command> system_commands();
+std::vector<Command> network_commands();
 
 // Reads a file given by -i / a path, or stdin for "-" / empty.
 Result<int> open_input(const std::string& path);

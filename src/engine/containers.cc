@@ -14,6 +14,7 @@
 #include "base/fd.h"
 #include "base/files.h"
 #include "engine/events.h"
+#include "engine/network_setup.h"
 #include "runtime/runtime.h"
 #include "runtime/store.h"
 
@@ -127,10 +128,29 @@ Result<> Engine::start(const std::string& id, bool wait_for_attach) {
   TRY_ASSIGN(std::string rootfs, images_.snapshots().mount(id, image.layers));
   auto undo = [&] { (void)images_.snapshots().unmount(id); };
 
-  TRY_ASSIGN(auto text, read_file(f.bundle() + "/config.json"));
-  TRY_ASSIGN(auto spec, parse_json(text, "container spec"));
-  spec["root"]["path"] = rootfs;
-  if (auto w = write_file_atomic(f.bundle() + "/config.json", spec.dump()); !w) {
+  auto undo_network = [&] { (void)network_stopped(images_.db(), root_, ci.config); };
+  if (auto r = prepare_network(*this, ci); !r) {
+    undo_network();
+    undo();
+    return r;
+  }
+  auto text = read_file(f.bundle() + "/config.json");
+  auto spec = text ? parse_json(*text, "container spec") : Result<Json>(std::unexpected(text.error()));
+  if (!spec) {
+    undo_network();
+    undo();
+    return std::unexpected(spec.error());
+  }
+  (*spec)["root"]["path"] = rootfs;
+  // --network container:X joins X's namespace through its current init.
+  std::string netns = ci.config.run_options.value("network_plan", Json::object()).value("netns", "");
+  for (auto& ns : (*spec)["linux"]["namespaces"])
+    if (ns.value("type", "") == "network") {
+      if (netns.empty()) ns.erase("path");
+      else ns["path"] = netns;
+    }
+  if (auto w = write_file_atomic(f.bundle() + "/config.json", spec->dump()); !w) {
+    undo_network();
     undo();
     return w;
   }
@@ -138,7 +158,10 @@ Result<> Engine::start(const std::string& id, bool wait_for_attach) {
       images_.snapshots().driver() == layer::Driver::Overlay ? rootfs : std::string();
   ci.config.run_options["hako_binary"] = bin_dir_ + "/hako";
   ci.config.run_options["engine_root"] = root_;
-  TRY(f.save_config(ci.config));
+  if (auto r = f.save_config(ci.config); !r) {
+    undo_network();
+    return r;
+  }
   ::unlink((f.dir() + "/stopped-by-user").c_str());
   // A previous run's runtime state, if a monitor died before deleting it.
   runtime::Store rt(f.runtime_root());
@@ -180,6 +203,7 @@ Result<> Engine::start(const std::string& id, bool wait_for_attach) {
   }
   while (!line.empty() && line.back() == '\n') line.pop_back();
   if (line == "running" || line == "created") return {};
+  undo_network();
   if (line.empty()) line = "error: the monitor exited before starting the container";
   std::string msg = line.starts_with("error: ") ? line.substr(7) : line;
   ErrorKind kind = msg.find("not found") != std::string::npos || msg.find("No such file") != std::string::npos
@@ -275,6 +299,7 @@ Result<> Engine::remove(const std::string& id, bool force) {
     wait_for_process_exit(st->monitor_pid, 5000);  // (getppid: the monitor's own --rm)
   runtime::Store rt(f.runtime_root());
   (void)runtime::remove(rt, id, true);
+  TRY(release_network(images_.db(), root_, ci.config));
   TRY(images_.snapshots().remove(id));
   TRY(remove_tree(f.dir()));
   TRY(images_.db().remove_container(id));

@@ -190,8 +190,10 @@ Result<> NetworkStore::bind_ports(const std::vector<PortBinding>& ports,
                     p.host_ip.empty() ? "0.0.0.0" : p.host_ip, p.host_port);
       TRY(db_.db().run("DELETE FROM port_bindings WHERE container_id = ?", e.container_id));
     }
-    TRY(db_.db().run("INSERT OR REPLACE INTO port_bindings (proto, host_ip, host_port, container_id) VALUES (?, ?, ?, ?)",
-                     p.proto, p.host_ip, int64_t{p.host_port}, p.container_id));
+    TRY(db_.db().run("INSERT OR REPLACE INTO port_bindings (proto, host_ip, host_port, container_id, container_ip, "
+                     "container_port, bridge) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     p.proto, p.host_ip, int64_t{p.host_port}, p.container_id, p.container_ip,
+                     int64_t{p.container_port}, p.bridge));
   }
   return tx.commit();
 }
@@ -201,12 +203,14 @@ Result<> NetworkStore::unbind_ports(const std::string& container_id) {
 }
 
 Result<std::vector<PortBinding>> NetworkStore::port_bindings() {
-  TRY_ASSIGN(auto st, db_.db().query("SELECT proto, host_ip, host_port, container_id FROM port_bindings"));
+  TRY_ASSIGN(auto st, db_.db().query("SELECT proto, host_ip, host_port, container_id, container_ip, container_port, bridge "
+                                     "FROM port_bindings ORDER BY proto, host_port, host_ip"));
   std::vector<PortBinding> out;
   for (;;) {
     TRY_ASSIGN(bool row, st.step());
     if (!row) break;
-    out.push_back({st.text(0), st.text(1), static_cast<uint16_t>(st.int64(2)), st.text(3)});
+    out.push_back({st.text(0), st.text(1), static_cast<uint16_t>(st.int64(2)), st.text(3), st.text(4),
+                   static_cast<uint16_t>(st.int64(5)), st.text(6)});
   }
   return out;
 }

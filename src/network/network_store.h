@@ -1,5 +1,5 @@
 // Networks, address leases and published host ports, in the state database
-// (store/metadata.h, schema version 2).
+// (store/metadata.h, schema versions 2 and 3).
 //
 // A lease ties an address of a network to a container; it is taken when the
 // container starts (keeping the one it had, or the --ip it asked for), kept
@@ -50,6 +50,10 @@ struct PortBinding {
   std::string host_ip;  // "" for every address
   uint16_t host_port = 0;
   std::string container_id;
+  // Where it leads.
+  std::string container_ip;
+  uint16_t container_port = 0;
+  std::string bridge;
 };
 
 class NetworkStore {

@@ -140,6 +140,15 @@ TEST_F(NetworkStoreTest, PortBindingsConflict) {
   auto all = nets_->port_bindings();
   ASSERT_TRUE(all);
   EXPECT_EQ(all->size(), 2u);
+  ASSERT_TRUE(nets_->unbind_ports("c3"));
+  ASSERT_TRUE(nets_->bind_ports({{"tcp", "", 80, "c4", "10.211.0.2", 8080, "br-x"}}, kNever));
+  all = nets_->port_bindings();
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].host_port, 80);  // ordered by protocol, then port
+  EXPECT_EQ((*all)[0].container_ip, "10.211.0.2");
+  EXPECT_EQ((*all)[0].container_port, 8080);
+  EXPECT_EQ((*all)[0].bridge, "br-x");
 }
 
 }  // namespace

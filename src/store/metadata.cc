@@ -91,6 +91,13 @@ INSERT INTO networks (id, name, created, config) VALUES
   (lower(hex(randomblob(32))), 'host', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), '{"driver":"host"}'),
   (lower(hex(randomblob(32))), 'none', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), '{"driver":"null"}');
 )sql",
+    // 3: where a published port leads (the container's address and port,
+    // and its bridge), so the firewall can be written from the database.
+    R"sql(
+ALTER TABLE port_bindings ADD COLUMN container_ip TEXT NOT NULL DEFAULT '';
+ALTER TABLE port_bindings ADD COLUMN container_port INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE port_bindings ADD COLUMN bridge TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 Result<Metadata> Metadata::open(const std::string& path) {

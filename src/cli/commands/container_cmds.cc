@@ -109,6 +109,29 @@ Result<int> wait_cmd(Context& ctx, const ParsedFlags& p) {
 }
 
 // "Up 3 minutes", "Exited (0) 2 seconds ago", ... as `docker ps` shows.
+// ps's PORTS: "0.0.0.0:8080->80/tcp, 443/tcp", from NetworkSettings.Ports
+// (only while the container runs, as Docker shows them).
+std::string ports_text(const engine::ContainerInfo& ci) {
+  const Json ports = ci.config.run_options.value("NetworkSettings", Json::object()).value("Ports", Json::object());
+  std::string out;
+  for (auto it = ports.begin(); it != ports.end(); ++it) {
+    auto add = [&](const std::string& s) { out += (out.empty() ? "" : ", ") + s; };
+    if (!it->is_array() || !ci.active()) {
+      if (!it->is_array()) add(it.key());
+      continue;
+    }
+    for (const auto& b : *it) add(b.value("HostIp", "0.0.0.0") + ":" + b.value("HostPort", "") + "->" + it.key());
+  }
+  return out;
+}
+
+std::string networks_text(const engine::ContainerInfo& ci) {
+  const Json nets = ci.config.run_options.value("NetworkSettings", Json::object()).value("Networks", Json::object());
+  std::string out;
+  for (auto it = nets.begin(); it != nets.end(); ++it) out += (out.empty() ? "" : ",") + it.key();
+  return out;
+}
+
 std::string status_text(const engine::ContainerInfo& ci) {
   const auto& s = ci.state;
   auto since = [](const std::string& t) {
@@ -208,11 +231,11 @@ Result<int> ps(Context& ctx, const ParsedFlags& p) {
                     {"RunningFor", time_ago(created)},
                     {"Status", status_text(ci)},
                     {"State", ci.status},
-                    {"Ports", ""},
+                    {"Ports", ports_text(ci)},
                     {"Names", ci.config.name},
                     {"Labels", labels},
                     {"Mounts", ""},
-                    {"Networks", ""},
+                    {"Networks", networks_text(ci)},
                     {"Size", p.boolean("size") ? size_text(*eng, ci) : "N/A"}});
   }
   std::string format = p.boolean("quiet") ? "{{.ID}}" : p.str("format");
@@ -273,7 +296,7 @@ Json container_json(engine::Engine& eng, const engine::ContainerInfo& ci) {
           {"HostConfig", host},
           {"Mounts", Json::array()},
           {"Config", config},
-          {"NetworkSettings", Json::object()}};
+          {"NetworkSettings", c.run_options.value("NetworkSettings", Json::object())}};
 }
 
 Result<int> inspect(Context& ctx, const ParsedFlags& p) {

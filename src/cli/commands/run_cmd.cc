@@ -3,12 +3,14 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "base/files.h"
 #include "cli/commands/container_commands.h"
 #include "engine/attach_client.h"
 #include "engine/logs/log_options.h"
+#include "engine/network_setup.h"
 #include "engine/spec/run_options.h"
 #include "engine/spec/spec_builder.h"
 #include "image/distribution.h"
@@ -90,11 +92,13 @@ Result<std::string> create_from(Context& ctx, const engine::RunOptions& o) {
   TRY_ASSIGN(auto log_opts, engine::logs::parse_json_file_log_opts(o.log_opts));
   c.log_max_size = log_opts.max_size;
   c.log_max_file = log_opts.max_file;
+  TRY_ASSIGN(Json net_request, engine::network_request(*eng, o, image_config.config.exposed_ports));
+  c.run_options["net"] = net_request;
   std::string init_binary = eng->bin_dir() + "/hako-init";
   if (o.init && !path_exists(init_binary))
     return fail(ErrorKind::NotFound, "--init: {} not found (it is installed beside hako)", init_binary);
-  req.build_spec = [&o, &image_config, &init_binary](const std::string& rootfs,
-                                                    engine::ContainerConfig& c) -> Result<Json> {
+  req.build_spec = [&o, &image_config, &init_binary, &net_request, eng](const std::string& rootfs,
+                                                                      engine::ContainerConfig& c) -> Result<Json> {
     engine::SpecInput in;
     in.init_source = init_binary;
     in.options = &o;
@@ -104,6 +108,13 @@ Result<std::string> create_from(Context& ctx, const engine::RunOptions& o) {
     in.cgroupns_private = cgroup2_host();
     TRY_ASSIGN(auto built, engine::build_container_spec(in));
     for (const auto& w : built.warnings) std::fprintf(stderr, "WARNING: %s\n", w.c_str());
+    // The generated /etc files, unless the user mounts their own.
+    Json& mounts = built.spec["mounts"];
+    for (const auto& m : engine::etc_file_mounts(*eng, c.id, net_request)) {
+      bool taken = std::any_of(mounts.begin(), mounts.end(),
+                               [&](const Json& x) { return x.value("destination", "") == m["destination"]; });
+      if (!taken) mounts.push_back(m);
+    }
     if (built.spec.contains("process") && built.spec["process"].contains("args"))
       c.args = built.spec["process"]["args"].get<std::vector<std::string>>();
     c.stop_signal = built.stop_signal;

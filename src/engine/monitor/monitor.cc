@@ -27,6 +27,7 @@
 #include "engine/attach_protocol.h"
 #include "engine/container_files.h"
 #include "engine/events.h"
+#include "engine/monitor/monitor_network.h"
 #include "engine/monitor/output_log.h"
 #include "runtime/runtime.h"
 #include "runtime/store.h"
@@ -66,8 +67,8 @@ struct Client {
 class Monitor {
  public:
   Monitor(ContainerFiles files, ContainerConfig config, int ready_fd, bool wait_start)
-      : files_(std::move(files)), config_(std::move(config)), rt_(files_.runtime_root()), ready_fd_(ready_fd),
-        wait_start_(wait_start) {}
+      : files_(std::move(files)), config_(std::move(config)), rt_(files_.runtime_root()), net_(files_),
+        ready_fd_(ready_fd), wait_start_(wait_start) {}
 
   int run() {
     auto st = files_.load_state();
@@ -146,6 +147,12 @@ class Monitor {
       err_.reset(err[0]);
     }
     init_pid_ = created->pid;
+    // The links go into the namespace between create and start, so the
+    // container's process finds its network ready.
+    if (auto n = net_.setup(init_pid_, config_); !n) {
+      (void)runtime::kill(rt_, config_.id, SIGKILL, true);
+      return std::unexpected(n.error());
+    }
     if (wait_start_ && first_run_) {
       state_.status = "created";
       state_.pid = init_pid_;
@@ -208,9 +215,12 @@ class Monitor {
       int output_base = 2;
       for (int fd : {out_.get(), err_.get(), pty_.get(), health_out_.get()}) fds.push_back({fd, POLLIN, 0});
       for (auto& c : clients_) fds.push_back({c.fd.get(), POLLIN, 0});
+      size_t dns_base = fds.size();
+      for (int fd : net_.fds()) fds.push_back({fd, POLLIN, 0});
       int timeout = -1;
       if (state_.health.status.size()) timeout = static_cast<int>(std::max<int64_t>(0, next_health_ms_ - now_ms()));
       if (health_pid_ > 0) timeout = 100;
+      if (int t = net_.timeout_ms(); t >= 0 && (timeout < 0 || t < timeout)) timeout = t;
       int n = ::poll(fds.data(), fds.size(), timeout);
       if (n < 0 && errno != EINTR) break;
       if (fds[0].revents & POLLIN) {
@@ -224,8 +234,11 @@ class Monitor {
       if (fds[output_base + 1].revents & (POLLIN | POLLHUP)) pump(err_, Frame::Stderr);
       if (fds[output_base + 2].revents & (POLLIN | POLLHUP)) pump(pty_, Frame::Stdout);
       if (fds[output_base + 3].revents & (POLLIN | POLLHUP)) read_health_output();
-      for (size_t i = output_base + 4; i < fds.size(); ++i)
+      for (size_t i = output_base + 4; i < dns_base; ++i)
         if (fds[i].revents & (POLLIN | POLLHUP)) read_client(i - output_base - 4);
+      for (size_t i = dns_base; i < fds.size(); ++i)
+        if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) net_.handle(fds[i].fd);
+      net_.tick();
       drop_closed_clients();
       health_tick();
     }
@@ -413,6 +426,7 @@ class Monitor {
     auto ooms = runtime::oom_kills(rt_, config_.id);
     state_.oom_killed = ooms && *ooms > 0;
     (void)runtime::remove(rt_, config_.id, /*force=*/true);
+    net_.end_run();
     state_.exit_code = exit_code_;
     state_.pid = 0;
     state_.finished_at = now_rfc3339();
@@ -463,6 +477,7 @@ class Monitor {
     listen_.reset();
     ::unlink(files_.attach_socket().c_str());
     unmount_rootfs();
+    net_.finish(config_);
     state_.monitor_pid = 0;
     save();
     if (config_.auto_remove && config_.run_options.value("monitor_removes", false)) remove_self();
@@ -519,6 +534,7 @@ class Monitor {
   ContainerFiles files_;
   ContainerConfig config_;
   runtime::Store rt_;
+  MonitorNetwork net_;
   ContainerState state_;
   OutputLog log_;
   int ready_fd_;

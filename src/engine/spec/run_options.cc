@@ -3,6 +3,8 @@
 // so the first error is the one Docker would print.
 #include "engine/spec/run_options.h"
 
+#include "network/address.h"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -298,6 +300,67 @@ Result<> parse_logging(const Flags& f, RunOptions& o) {
   return {};
 }
 
+// The network flags, with the CLI's and the daemon's messages.
+Result<> parse_network_flags(const Flags& f, RunOptions& o) {
+  for (const auto& v : f.all("publish")) {
+    auto specs = network::parse_publish(v);
+    if (!specs) return std::unexpected(f.invalid("publish", v, specs.error()));
+    o.publish.insert(o.publish.end(), specs->begin(), specs->end());
+  }
+  TRY_ASSIGN(o.publish_all, f.boolean("publish-all"));
+  for (const auto& v : f.all("expose")) {
+    auto ports = network::parse_expose(v);
+    if (!ports) return fail(ErrorKind::InvalidArgument, "invalid range format for --expose: {}", v);
+    o.expose.insert(o.expose.end(), ports->begin(), ports->end());
+  }
+  if (auto ip = f.str("ip"); !ip.empty()) {
+    if (!network::Ipv4::parse(ip)) return fail(ErrorKind::InvalidArgument, "{} is not an ip address", ip);
+    o.ip = ip;
+  }
+  if (auto mac = f.str("mac-address"); !mac.empty()) {
+    if (!network::Mac::parse(mac)) return fail(ErrorKind::InvalidArgument, "{} is not a valid mac address", mac);
+    o.mac_address = mac;
+  }
+  TRY_ASSIGN(o.dns, f.each("dns", [](const std::string& v) -> Result<std::string> {
+    if (!network::Ipv4::parse(v)) return fail(ErrorKind::InvalidArgument, "{} is not an ip address", v);
+    return v;
+  }));
+  o.dns_search = f.all("dns-search");
+  o.dns_options = f.all("dns-option");
+  TRY_ASSIGN(o.add_hosts, f.each("add-host", [](const std::string& v) -> Result<std::string> {
+    // host:ip, and Docker's newer host=ip; the address may be host-gateway.
+    size_t sep = v.find_first_of(":=");
+    if (sep == std::string::npos || sep == 0 || sep + 1 == v.size())
+      return fail(ErrorKind::InvalidArgument, "bad format for add-host: \"{}\"", v);
+    std::string ip = v.substr(sep + 1);
+    if (ip != "host-gateway" && !network::Ipv4::parse(ip))
+      return fail(ErrorKind::InvalidArgument, "invalid IP address in add-host: \"{}\"", ip);
+    return v.substr(0, sep) + ":" + ip;
+  }));
+  o.network_aliases = f.all("network-alias");
+  const std::string& n = o.network;
+  bool user_network = !n.empty() && n != "bridge" && n != "default" && n != "host" && n != "none" &&
+                      !n.starts_with("container:");
+  if (!user_network && !o.network_aliases.empty())
+    return fail(ErrorKind::InvalidArgument, "network-scoped alias is supported only for containers in user defined networks");
+  if (!user_network && !o.ip.empty())
+    return fail(ErrorKind::InvalidArgument, "user specified IP address is supported on user defined networks only");
+  if (n.starts_with("container:")) {
+    if (n.size() == 10) return fail(ErrorKind::InvalidArgument, "invalid container format container:<name|id>");
+    if (!o.publish.empty() || o.publish_all)
+      return fail(ErrorKind::InvalidArgument, "conflicting options: port publishing and the container type network mode");
+    if (!o.hostname.empty())
+      return fail(ErrorKind::InvalidArgument, "conflicting options: hostname and the network mode");
+    if (!o.dns.empty() || !o.dns_search.empty() || !o.dns_options.empty())
+      return fail(ErrorKind::InvalidArgument, "conflicting options: dns and the network mode");
+    if (!o.add_hosts.empty())
+      return fail(ErrorKind::InvalidArgument, "conflicting options: custom host-to-IP mapping and the network mode");
+    if (!o.mac_address.empty())
+      return fail(ErrorKind::InvalidArgument, "conflicting options: mac-address and the network mode");
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<RunOptions> parse_run_options(const FlagValues& values, const std::vector<std::string>& args,
@@ -348,7 +411,6 @@ Result<RunOptions> parse_run_options(const FlagValues& values, const std::vector
   }
   o.volumes = f.all("volume");
   o.mounts = f.all("mount");
-  o.publish = f.all("publish");
   std::map<std::string, std::string> tmpfs;
   for (const auto& t : f.all("tmpfs")) {
     size_t colon = t.find(':');
@@ -389,6 +451,7 @@ Result<RunOptions> parse_run_options(const FlagValues& values, const std::vector
   o.hostname = f.str("hostname");
   o.user = f.str("user");
   o.network = f.str("network");
+  TRY(parse_network_flags(f, o));
   o.platform = f.str("platform");
   o.cidfile = f.str("cidfile");
   o.stop_signal = f.str("stop-signal");

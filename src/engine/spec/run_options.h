@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "network/ports.h"
 #include "engine/spec/env_file.h"
 
 namespace hako::engine {
@@ -122,7 +123,12 @@ struct RunOptions {
 
   // Network, logging, image.
   std::string network;                  // "": default (bridge); none | host | bridge | NAME | container:X
-  std::vector<std::string> publish;     // raw -p values
+  std::vector<network::PortSpec> publish;  // -p, one per container port
+  bool publish_all = false;                 // -P
+  std::vector<network::ExposedPort> expose;  // --expose
+  std::string ip, mac_address;              // --ip, --mac-address (validated)
+  std::vector<std::string> network_aliases, dns, dns_search, dns_options;
+  std::vector<std::string> add_hosts;       // "name:ip", ip may be "host-gateway"
   std::string log_driver = "json-file";  // json-file | none
   std::map<std::string, std::string> log_opts;
   std::string pull = "missing";         // always | missing | never

@@ -154,7 +154,9 @@ TEST(RunOptions, ProcessSettings) {
   EXPECT_EQ(o->cidfile, "/tmp/cid");
   EXPECT_EQ(o->platform, "linux/amd64");
   EXPECT_EQ(o->network, "host");
-  EXPECT_EQ(o->publish, (std::vector<std::string>{"80:80"}));
+  ASSERT_EQ(o->publish.size(), 1u);
+  EXPECT_EQ(o->publish[0].container_port, 80);
+  EXPECT_EQ(o->publish[0].host_first, 80);
   EXPECT_EQ(o->volumes, (std::vector<std::string>{"/a:/b"}));
   EXPECT_EQ(o->mounts, (std::vector<std::string>{"type=tmpfs,dst=/x"}));
   EXPECT_TRUE(o->quiet);
@@ -366,6 +368,33 @@ TEST(RunOptions, Annotations) {
   EXPECT_EQ(o->annotations, (std::map<std::string, std::string>{{"a", "1"}, {"b", ""}}));
   EXPECT_EQ(err({{"annotation", {"=1"}}}),
             "invalid Annotations: the empty string is not permitted as an annotation key");
+}
+
+TEST(RunOptions, NetworkFlags) {
+  auto o = parse({{"network", {"web"}}, {"publish", {"127.0.0.1:8080:80", "9000-9001:9000-9001/udp"}},
+                  {"publish-all", {"true"}}, {"expose", {"7000-7001"}}, {"ip", {"10.211.0.9"}},
+                  {"mac-address", {"02:42:0a:d3:00:09"}}, {"network-alias", {"db"}}, {"dns", {"127.0.0.53"}},
+                  {"dns-search", {"example.test"}}, {"dns-option", {"ndots:2"}},
+                  {"add-host", {"gw:host-gateway", "pc=10.1.2.3"}}});
+  ASSERT_TRUE(o) << o.error().message();
+  ASSERT_EQ(o->publish.size(), 3u);
+  EXPECT_EQ(o->publish[0].host_ip, "127.0.0.1");
+  EXPECT_EQ(o->publish[2].proto, "udp");
+  EXPECT_TRUE(o->publish_all);
+  EXPECT_EQ(o->expose.size(), 2u);
+  EXPECT_EQ(o->ip, "10.211.0.9");
+  EXPECT_EQ(o->add_hosts, (std::vector<std::string>{"gw:host-gateway", "pc:10.1.2.3"}));
+  EXPECT_EQ(err({{"publish", {"80:80:80:80"}}}).substr(0, 40), "invalid argument \"80:80:80:80\" for \"-p, ");
+  EXPECT_EQ(err({{"network", {"web"}}, {"ip", {"10.1"}}}), "10.1 is not an ip address");
+  EXPECT_EQ(err({{"mac-address", {"zz"}}}), "zz is not a valid mac address");
+  EXPECT_EQ(err({{"dns", {"x"}}}), "invalid argument \"x\" for \"--dns\" flag: x is not an ip address");
+  EXPECT_EQ(err({{"add-host", {"nohost"}}}),
+            "invalid argument \"nohost\" for \"--add-host\" flag: bad format for add-host: \"nohost\"");
+  EXPECT_EQ(err({{"network-alias", {"a"}}}),
+            "network-scoped alias is supported only for containers in user defined networks");
+  EXPECT_EQ(err({{"ip", {"10.0.0.2"}}}), "user specified IP address is supported on user defined networks only");
+  EXPECT_EQ(err({{"network", {"container:x"}}, {"publish", {"80"}}}),
+            "conflicting options: port publishing and the container type network mode");
 }
 
 }  // namespace
