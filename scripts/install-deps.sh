@@ -24,7 +24,7 @@ packages=(
   # registry tests: a local registry, htpasswd auth, interop peers
   docker-registry apache2-utils skopeo umoci curl openssl file
   # peers for benchmarks and comparison
-  runc crun iperf3
+  runc crun iperf3 socat
 )
 
 missing=()
