@@ -69,6 +69,7 @@ Result<void> apply(const Ruleset& rules);
 // Runs nftables commands as one transaction in the calling thread's network
 // namespace and returns what they print (JSON when `json`). apply() is built
 // on it; tests use it to read the ruleset back.
-Result<std::string> run_nft(const std::string& commands, bool json = false);
+// output_flags: libnftables NFT_CTX_OUTPUT_* bits (JSON 1<<4, handles 1<<3).
+Result<std::string> run_nft(const std::string& commands, unsigned output_flags = 0);
 
 }  // namespace hako::network::firewall
