@@ -136,21 +136,13 @@ legacy_before=$(sort /proc/net/ip_tables_names 2>/dev/null || true)
 fwd_policy_before=$(iptables -S FORWARD 2>/dev/null | awk '$1 == "-P" { print $3; exit }')
 hako0_existed=0
 ip link show hako0 >/dev/null 2>&1 && hako0_existed=1
-# hako's `table ip hako` is one per host, written from the state of the
-# root that changes a network; if it exists already, another hako root on
-# this host has (or had) networks, and this run's hako rewrites the table.
+# hako's `table ip hako` is one per host: if it exists already, another
+# hako root on this host has (or had) networks, and this run's hako changes
+# the same table (hako builds before 44fea01 rewrote all of it from their
+# own root); it is put back as it was at the end.
 hako_table_existed=0
 grep -qx 'table ip hako' <<<"$nft_tables_before" && hako_table_existed=1
-# ruleset_cmp: the ruleset to compare, without table ip hako if that was
-# there before (it is hako's to rewrite; reported separately)
-# shellcheck disable=SC2317 # reached through the trap
-ruleset_cmp() {
-  if ((hako_table_existed)); then
-    awk '/^table ip hako \{/ { skip = 1; next } skip && /^}/ { skip = 0; next } !skip'
-  else
-    cat
-  fi
-}
+hako_table_before=$(awk '/^table ip hako \{/ { p = 1 } p; p && /^}/ { exit }' <<<"$nft_before")
 sysctls=(net/ipv4/ip_forward net/ipv4/conf/all/route_localnet net/ipv4/conf/default/route_localnet
   net/bridge/bridge-nf-call-iptables net/bridge/bridge-nf-call-ip6tables)
 declare -A sysctl_before=()
@@ -279,13 +271,17 @@ cleanup() {
   if [[ -n $fwd_policy_before && $(iptables -S FORWARD 2>/dev/null | awk '$1 == "-P" { print $3; exit }') != "$fwd_policy_before" ]]; then
     iptables -P FORWARD "$fwd_policy_before" && echo "restored the iptables FORWARD policy to $fwd_policy_before" >&2
   fi
-  [[ $(nft list ruleset 2>/dev/null | ruleset_cmp) == "$(ruleset_cmp <<<"$nft_before")" ]] ||
-    left+=("nftables ruleset: $(diff <(ruleset_cmp <<<"$nft_before") <(nft list ruleset 2>/dev/null | ruleset_cmp) | grep '^[<>]' | head -n 20 | tr -s ' \n' ' ')")
-  if ((hako_table_existed)); then
-    [[ $(nft list ruleset 2>/dev/null | awk '/^table ip hako \{/ { p = 1 } p; p && /^}/ { exit }') == \
-      "$(awk '/^table ip hako \{/ { p = 1 } p; p && /^}/ { exit }' <<<"$nft_before")" ]] ||
-      echo "NOTE: table ip hako (there before this run: another hako root's) differs now; hako rewrites it from the state of whichever root changed a network last" >&2
+  # A table ip hako that was there before (another root's) and differs now:
+  # put back what it was, in one transaction, and say what differed.
+  t=$(nft list ruleset 2>/dev/null | awk '/^table ip hako \{/ { p = 1 } p; p && /^}/ { exit }')
+  if ((hako_table_existed)) && [[ $t != "$hako_table_before" ]]; then
+    echo "table ip hako (there before this run) differs: $(diff <(echo "$hako_table_before") <(echo "$t") |
+      grep '^[<>]' | head -n 10 | tr -s '\t\n' ' ')" >&2
+    printf 'delete table ip hako\n%s\n' "$hako_table_before" | nft -f - &&
+      echo "restored table ip hako as it was before this run" >&2
   fi
+  [[ $(nft list ruleset 2>/dev/null) == "$nft_before" ]] ||
+    left+=("nftables ruleset: $(diff <(echo "$nft_before") <(nft list ruleset 2>/dev/null) | grep '^[<>]' | head -n 20 | tr -s ' \n' ' ')")
   [[ $(sort /proc/net/ip_tables_names 2>/dev/null || true) == "$legacy_before" ]] ||
     left+=("legacy iptables tables: $(sort /proc/net/ip_tables_names | tr '\n' ' ')(before: ${legacy_before//$'\n'/ })")
   for s in "${!sysctl_before[@]}"; do
@@ -600,7 +596,8 @@ echo "  net.bridge.bridge-nf-call-iptables=$(cat /proc/sys/net/bridge/bridge-nf-
   "FORWARD policy $(iptables -S FORWARD 2>/dev/null | awk '$1 == "-P" { print $3; exit }')"
 if ((hako_table_existed)) && [[ " ${engines[*]} " == *" hako "* ]]; then
   echo "  WARNING: table ip hako existed before this run (another hako root on this host, e.g. a test run);"
-  echo "           this run's hako rewrites it, which can break that root's networking while both run"
+  echo "           this run's hako changes it too (put back at the end); don't run this beside tests"
+  echo "           that use hako networks"
 fi
 
 k=${#engines[@]}

@@ -3,7 +3,8 @@
 # push it to a private registry on 127.0.0.1 and pull it back into an empty
 # store, then run containers from it: one in the foreground that reports
 # who and where it is (hostname, pid 1, its memory limit), and one detached
-# whose logs are read before it is stopped and removed.
+# whose logs are read before it is stopped and removed; then a web server
+# on a network of its own, reached by name and through a published port.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 "$here/scripts/install-deps.sh"
@@ -12,13 +13,22 @@ hako=$here/build/hako
 
 work=$(mktemp -d /tmp/hako-demo.XXXXXX)
 registry_pid=
+# The default bridge stays after hako's containers, as docker0 does; the
+# demo removes it again if it made it.
+had_bridge=0
+ip link show hako0 >/dev/null 2>&1 && had_bridge=1
 cleanup() {
-  HAKO_ROOT=$work/store2 "$hako" rm -f demo-web >/dev/null 2>&1 || true
+  HAKO_ROOT=$work/store2 "$hako" rm -f demo-web demo-site >/dev/null 2>&1 || true
+  HAKO_ROOT=$work/store2 "$hako" network rm demo-net >/dev/null 2>&1 || true
   if [ -n "$registry_pid" ]; then
     kill "$registry_pid" 2>/dev/null || true
     wait "$registry_pid" 2>/dev/null || true
   fi
   umount -l "$work"/store*/snapshots/*/merged 2>/dev/null || true
+  if [ "$had_bridge" = 0 ]; then
+    ip link del hako0 2>/dev/null || true
+    nft delete table ip hako 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -67,3 +77,15 @@ show "$hako" top demo-web
 show "$hako" stats --no-stream demo-web
 show "$hako" stop -t 1 demo-web
 show "$hako" rm demo-web
+
+# Networks: a web server found by name from another container, and
+# published on the host's 127.0.0.1.
+show "$hako" network create demo-net
+show "$hako" run -d --name demo-site --network demo-net -p 127.0.0.1:18088:80 "127.0.0.1:$port/demo/busybox:1" \
+  sh -c 'mkdir /www && echo "hello from $(hostname)" >/www/index.html && exec httpd -f -p 80 -h /www'
+show "$hako" run --rm --network demo-net "127.0.0.1:$port/demo/busybox:1" wget -qO- http://demo-site/
+show "$hako" port demo-site
+for _ in $(seq 50); do curl -sf http://127.0.0.1:18088/ >/dev/null && break; sleep 0.1; done
+show curl -s http://127.0.0.1:18088/
+show "$hako" rm -f demo-site
+show "$hako" network rm demo-net

@@ -73,6 +73,9 @@ std::vector<Command> copy_commands();  // cp, diff
 std::vector<Command> stats_commands();  // top, stats, update
 std::vector<Command> system_commands();
 std::vector<Command> network_commands();
+// network prune (and system prune): the user-defined networks no container
+// uses; returns their names.
+Result<std::vector<std::string>> prune_networks(engine::Engine& eng, const std::vector<std::string>& filters);
 
 // Reads a file given by -i / a path, or stdin for "-" / empty.
 Result<int> open_input(const std::string& path);

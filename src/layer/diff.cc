@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <vector>
@@ -299,6 +300,30 @@ struct PlannedLayer {
   UniqueFd upper;
 };
 
+// The engine bind-mounts its own /etc/hostname, /etc/hosts and
+// /etc/resolv.conf into every container; where the image has none, the
+// runtime makes empty files in the writable layer to mount on. Docker keeps
+// those in an "init" layer under the container's own, so they are never
+// changes of the container: drop them (and /etc, when they were all that
+// changed in it) from what diff shows and commit packs.
+void drop_etc_mount_points(Planner& plan, int upper) {
+  bool dropped = false;
+  std::erase_if(plan.items, [&](const Item& it) {
+    if (it.kind != Item::Entry || (it.path != "etc/hostname" && it.path != "etc/hosts" && it.path != "etc/resolv.conf"))
+      return false;
+    struct stat st;
+    bool mount_point = ::fstatat(upper, it.path.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+                       st.st_size == 0;
+    dropped = dropped || mount_point;
+    return mount_point;
+  });
+  if (!dropped) return;
+  bool more_in_etc = std::any_of(plan.items.begin(), plan.items.end(), [](const Item& it) {
+    return it.path.starts_with("etc/");
+  });
+  if (!more_in_etc) std::erase_if(plan.items, [](const Item& it) { return it.kind == Item::Entry && it.path == "etc"; });
+}
+
 Result<PlannedLayer> plan_layer(const std::optional<std::string>& lower, const std::string& upper) {
   PlannedLayer out;
   out.upper.reset(::open(upper.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -309,6 +334,7 @@ Result<PlannedLayer> plan_layer(const std::optional<std::string>& lower, const s
     if (!low) return fail_sys(fmt::format("open {}", *lower));
   }
   TRY_CTX(out.plan.walk(low.get(), out.upper.get(), ""), fmt::format("comparing {}", upper));
+  drop_etc_mount_points(out.plan, out.upper.get());
   return out;
 }
 

@@ -254,3 +254,21 @@ host_address() { ip -4 -o addr show scope global | awk '{split($4, a, "/"); prin
 	assert_match "nameserver 10.1.1.1"
 	assert_match "search corp.test"
 }
+
+@test "after a crash: a bridge deleted by hand is made again, a killed monitor's ports are freed by rm" {
+	hako network create mend >/dev/null
+	local id
+	id=$(hako network inspect -f '{{.Id}}' mend)
+	ip link del "br-${id:0:12}"
+	serve web mend -p 18090:8080
+	ip link show "br-${id:0:12}" >/dev/null || fail "bridge not made again"
+	run timeout 10 busybox wget -qO- http://127.0.0.1:18090/
+	assert_eq "$output" "hello from web"
+	# the monitor dies with the container still running: rm -f still frees everything
+	kill -9 "$(hako inspect -f '{{.State.Pid}}' web)" "$(pgrep -f "hako-monitor $HAKO_ROOT $(hako inspect -f '{{.Id}}' web)")"
+	hako rm -f web >/dev/null
+	! nft list table ip hako | grep -q "dport 18090" || fail "published port left in the firewall"
+	serve again mend -p 18090:8080
+	run timeout 10 busybox wget -qO- http://127.0.0.1:18090/
+	assert_eq "$output" "hello from again"
+}

@@ -280,6 +280,32 @@ Json container_json(engine::Engine& eng, const engine::ContainerInfo& ci) {
   // Bound first: items() of a temporary would outlive it in a range-for.
   const Json resources = engine::current_host_resources(f, c).to_json();  // Memory, NanoCpus, ...
   for (auto& [k, v] : resources.items()) host[k] = v;
+  // Docker's network fields, from the request made at create.
+  const Json net = c.run_options.value("net", Json::object());
+  if (!net.empty()) {
+    std::string mode = net.value("mode", "");
+    if (mode == "container") mode = "container:" + net.value("container", "");
+    else if (mode == "bridge") mode = net.value("networks", Json::array()).empty()
+                                          ? "bridge"
+                                          : net["networks"][0].value("name", "bridge");
+    host["NetworkMode"] = mode;
+    Json bindings = Json::object();
+    for (const auto& p : net.value("publish", Json::array())) {
+      std::string port = p.value("host_first", 0) ? std::to_string(p.value("host_first", 0)) : "";
+      if (p.value("host_last", 0) > p.value("host_first", 0)) port += "-" + std::to_string(p.value("host_last", 0));
+      bindings[fmt::format("{}/{}", p.value("container_port", 0), p.value("proto", "tcp"))].push_back(
+          {{"HostIp", p.value("host_ip", "")}, {"HostPort", port}});
+    }
+    host["PortBindings"] = bindings;
+    host["PublishAllPorts"] = net.value("publish_all", false);
+    host["Dns"] = net.value("dns", Json::array());
+    host["DnsSearch"] = net.value("dns_search", Json::array());
+    host["DnsOptions"] = net.value("dns_options", Json::array());
+    host["ExtraHosts"] = net.value("add_hosts", Json::array());
+    Json exposed = Json::object();
+    for (const auto& e : net.value("exposed", Json::array())) exposed[e.get<std::string>()] = Json::object();
+    config["ExposedPorts"] = exposed;
+  }
   const Json extra_host = c.run_options.value("HostConfig", Json::object());
   for (auto& [k, v] : extra_host.items()) host[k] = v;
   return {{"Id", c.id},

@@ -256,20 +256,36 @@ Result<int> rm(Context& ctx, const ParsedFlags& p) {
   return rc;
 }
 
+}  // namespace
+
+Result<std::vector<std::string>> prune_networks(engine::Engine& eng, const std::vector<std::string>& filters) {
+  NetworkStore nets(eng.images().db());
+  TRY_ASSIGN(auto all, nets.list());
+  TRY_ASSIGN(auto containers, eng.list());
+  std::vector<std::string> deleted;
+  for (const auto& n : all) {
+    if (n.builtin() || !matches(n, filters)) continue;
+    // Used by a container, running or not (a lease, or asked for at create).
+    TRY_ASSIGN(auto ms, members(eng, nets, n));
+    bool wanted = std::any_of(containers.begin(), containers.end(), [&](const engine::ContainerInfo& ci) {
+      for (const auto& w : ci.config.run_options.value("net", Json::object()).value("networks", Json::array()))
+        if (w.value("id", "") == n.id) return true;
+      return false;
+    });
+    if (!ms.empty() || wanted) continue;
+    TRY(remove_network(eng, nets, n));
+    deleted.push_back(n.name);
+  }
+  return deleted;
+}
+
+namespace {
+
 Result<int> prune(Context& ctx, const ParsedFlags& p) {
   if (!p.boolean("force") && !confirm("WARNING! This will remove all custom networks not used by at least one container."))
     return 0;
   TRY_ASSIGN(auto eng, ctx.engine());
-  NetworkStore nets(eng->images().db());
-  TRY_ASSIGN(auto all, nets.list());
-  std::vector<std::string> deleted;
-  for (const auto& n : all) {
-    if (n.builtin() || !matches(n, p.list("filter"))) continue;
-    TRY_ASSIGN(auto ms, members(*eng, nets, n));
-    if (!ms.empty()) continue;  // used by a container, running or not
-    TRY(remove_network(*eng, nets, n));
-    deleted.push_back(n.name);
-  }
+  TRY_ASSIGN(auto deleted, prune_networks(*eng, p.list("filter")));
   if (!deleted.empty()) {
     std::printf("Deleted Networks:\n");
     for (const auto& d : deleted) std::printf("%s\n", d.c_str());

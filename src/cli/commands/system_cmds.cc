@@ -195,6 +195,12 @@ Result<int> system_prune(Context& ctx, const ParsedFlags& p) {
     for (const auto& id : containers.ids) std::printf("%s\n", id.c_str());
     std::printf("\n");
   }
+  TRY_ASSIGN(auto networks, prune_networks(*eng, {}));
+  if (!networks.empty()) {
+    std::printf("Deleted Networks:\n");
+    for (const auto& n : networks) std::printf("%s\n", n.c_str());
+    std::printf("\n");
+  }
   TRY_ASSIGN(auto images, prune_images(eng->images(), all, until));
   if (!images.lines.empty()) {
     std::printf("Deleted Images:\n");

@@ -21,45 +21,13 @@
 
 #include <gtest/gtest.h>
 
+#include "network/netns_test_util.h"
+
 namespace hako::network::firewall {
 namespace {
 
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    if (!(cond)) return fmt::format("line {}: CHECK({})", __LINE__, #cond); \
-  } while (0)
-#define CHECK_OK(expr)                                                                      \
-  do {                                                                                      \
-    auto r_ = (expr);                                                                       \
-    if (!r_) return fmt::format("line {}: {}: {}", __LINE__, #expr, r_.error().message()); \
-  } while (0)
-#define ASSIGN_OK_IMPL(tmp, var, expr)                                                      \
-  auto tmp = (expr);                                                                        \
-  if (!tmp) return fmt::format("line {}: {}: {}", __LINE__, #expr, tmp.error().message()); \
-  var = std::move(*tmp)
-#define ASSIGN_OK(var, expr) ASSIGN_OK_IMPL(HAKO_CONCAT(ok_tmp_, __COUNTER__), var, expr)
-
-void in_private_netns(const std::function<std::string()>& body) {
-  int p[2];
-  ASSERT_EQ(::pipe(p), 0);
-  pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    ::close(p[0]);
-    std::string failure = ::unshare(CLONE_NEWNET) == 0 ? body() : "unshare(CLONE_NEWNET) failed";
-    if (!failure.empty() && ::write(p[1], failure.data(), failure.size()) < 0) _exit(2);
-    _exit(failure.empty() ? 0 : 1);
-  }
-  ::close(p[1]);
-  std::string out;
-  char buf[512];
-  for (ssize_t n; (n = ::read(p[0], buf, sizeof buf)) > 0;) out.append(buf, n);
-  ::close(p[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (!WIFEXITED(status)) ADD_FAILURE() << "child died: " << out;
-  else if (WEXITSTATUS(status) != 0) ADD_FAILURE() << (out.empty() ? "child failed without a message" : out);
-}
+using testing::in_private_netns;
+using testing::run_in_private_netns;
 
 Ipv4 ip(const char* s) { return *Ipv4::parse(s); }
 Ipv4Prefix prefix(const char* s) { return *Ipv4Prefix::parse(s); }

@@ -15,49 +15,13 @@
 
 #include <gtest/gtest.h>
 
+#include "network/netns_test_util.h"
+
 namespace hako::network {
 namespace {
 
-// In the child: a failed check returns its line and text as the failure.
-#define CHECK(cond)                                                        \
-  do {                                                                     \
-    if (!(cond)) return fmt::format("line {}: CHECK({})", __LINE__, #cond); \
-  } while (0)
-#define CHECK_OK(expr)                                                                              \
-  do {                                                                                              \
-    auto r_ = (expr);                                                                               \
-    if (!r_) return fmt::format("line {}: {}: {}", __LINE__, #expr, r_.error().message());         \
-  } while (0)
-#define ASSIGN_OK_IMPL(tmp, var, expr)                                                              \
-  auto tmp = (expr);                                                                                \
-  if (!tmp) return fmt::format("line {}: {}: {}", __LINE__, #expr, tmp.error().message());         \
-  var = std::move(*tmp)
-#define ASSIGN_OK(var, expr) ASSIGN_OK_IMPL(HAKO_CONCAT(ok_tmp_, __COUNTER__), var, expr)
-
-// Runs `body` in a child process in a new network namespace; returns ""
-// when it passed, else what failed.
-std::string run_in_private_netns(const std::function<std::string()>& body) {
-  int p[2];
-  if (::pipe(p) != 0) return "pipe failed";
-  pid_t pid = ::fork();
-  if (pid < 0) return "fork failed";
-  if (pid == 0) {
-    ::close(p[0]);
-    std::string failure = ::unshare(CLONE_NEWNET) == 0 ? body() : "unshare(CLONE_NEWNET) failed";
-    if (!failure.empty() && ::write(p[1], failure.data(), failure.size()) < 0) _exit(2);
-    _exit(failure.empty() ? 0 : 1);
-  }
-  ::close(p[1]);
-  std::string out;
-  char buf[512];
-  for (ssize_t n; (n = ::read(p[0], buf, sizeof buf)) > 0;) out.append(buf, n);
-  ::close(p[0]);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (!WIFEXITED(status)) return "child died: " + out;
-  if (WEXITSTATUS(status) != 0 && out.empty()) return "child failed without a message";
-  return out;
-}
+using testing::in_private_netns;
+using testing::run_in_private_netns;
 
 // Another namespace for veth peers: a thread unshares into a new one and
 // opens it; the fd keeps it alive after the thread is gone.
@@ -69,10 +33,6 @@ UniqueFd new_netns() {
   return UniqueFd(fd);
 }
 
-void in_private_netns(const std::function<std::string()>& body) {
-  std::string failure = run_in_private_netns(body);
-  if (!failure.empty()) ADD_FAILURE() << failure;
-}
 
 bool starts_with(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
 
