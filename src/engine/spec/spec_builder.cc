@@ -95,6 +95,10 @@ std::map<std::string, std::string> default_sysctls(const RunOptions& o) {
   if (::access("/proc/sys/net/ipv4/ping_group_range", F_OK) == 0) s["net.ipv4.ping_group_range"] = "0 2147483647";
   if (::access("/proc/sys/net/ipv4/ip_unprivileged_port_start", F_OK) == 0)
     s["net.ipv4.ip_unprivileged_port_start"] = "0";
+  // hako's networks are IPv4 only: the interfaces made in the namespace after
+  // it (eth0...) get no IPv6 and send no router solicitations; lo keeps ::1.
+  if (::access("/proc/sys/net/ipv6/conf/default/disable_ipv6", F_OK) == 0)
+    s["net.ipv6.conf.default.disable_ipv6"] = "1";
   return s;
 }
 
