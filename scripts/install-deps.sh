@@ -9,13 +9,13 @@ packages=(
   build-essential cmake pkg-config
   libfmt-dev nlohmann-json3-dev libseccomp-dev libsqlite3-dev libgtest-dev
   libarchive-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libzstd-dev
-  # networks: libnftables (loaded with dlopen; its header for the build)
-  libnftables-dev
+  # networks: libnftables, loaded with dlopen when a network is touched
+  libnftables1
   # tests and the demo
   bats jq busybox-static iproute2 util-linux procps
-  # tests/system/network*.bats: the ruleset before and after, a resolver
-  # for the embedded DNS server to forward to
-  nftables dnsmasq-base
+  # tests/system/networks.bats: the ruleset before and after; socat (a UDP
+  # server for the published-port test)
+  nftables socat
   # tests/system/containerd.bats (containerd drives the runtime; ctr, and a
   # python pty for `ctr run -t`)
   containerd python3
@@ -24,7 +24,7 @@ packages=(
   # registry tests: a local registry, htpasswd auth, interop peers
   docker-registry apache2-utils skopeo umoci curl openssl file
   # peers for benchmarks and comparison
-  runc crun iperf3 socat
+  runc crun iperf3
 )
 
 missing=()
