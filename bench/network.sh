@@ -64,10 +64,10 @@ export LC_ALL=C
 
 self=$(readlink -f "${BASH_SOURCE[0]}")
 repo=$(dirname "$(dirname "$self")")
+# HAKO, DOCKER, DOCKERD (defaults), the helpers.
+# shellcheck source=SCRIPTDIR/tools/engines.bash
+. "$repo/bench/tools/engines.bash"
 
-HAKO=${HAKO:-$repo/build/hako}
-DOCKER=${DOCKER:-/usr/bin/docker}
-DOCKERD=${DOCKERD:-/usr/sbin/dockerd}
 ENGINES=${ENGINES:-hako docker}
 N=${N:-20}
 WARMUP=${WARMUP:-2}
@@ -101,15 +101,7 @@ done
 missing=()
 command -v iperf3 >/dev/null || missing+=(iperf3)
 [[ -z ${want[docker]:-} ]] || [[ -x $DOCKERD && -x $DOCKER ]] || missing+=(docker.io)
-if ((${#missing[@]})) && [[ $INSTALL == 1 ]]; then
-  echo "installing ${missing[*]} (apt-get)" >&2
-  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"; } \
-    >/tmp/hako-bench-network-apt.log 2>&1 || {
-    tail -n 20 /tmp/hako-bench-network-apt.log >&2
-    echo "apt-get install ${missing[*]} failed (log: /tmp/hako-bench-network-apt.log)" >&2
-    exit 1
-  }
-fi
+((${#missing[@]} == 0)) || [[ $INSTALL != 1 ]] || install_missing network "${missing[@]}"
 for t in jq sha256sum tar ip nft ss iperf3 ldd; do
   command -v "$t" >/dev/null || { echo "$t not installed" >&2; exit 1; }
 done
@@ -120,20 +112,12 @@ IPERF3=$(command -v iperf3)
 
 tmp=$(mktemp -d /tmp/hako-bench-network.XXXXXX)
 chmod 0711 "$tmp"
-docker_cg=hako-bench-docker-$$
-dockerd_pid=
 tag=hbn$$ # prefix of every name this run gives (containers, networks, netns)
 ns_a=$tag-a ns_b=$tag-b ns_r=$tag-r
 veth_server_pid=
-host_paths=(/run/containerd /run/docker /run/runc /run/xtables.lock /run/netns)
-declare -A existed=()
-for p in "${host_paths[@]}"; do [[ ! -e $p ]] || existed[$p]=1; done
-list_links() { ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | sort; }
-links_before=$(list_links)
+host_state_save /run/containerd /run/docker /run/runc /run/xtables.lock /run/netns
 nft_tables_before=$(nft list tables 2>/dev/null | sort)
 nft_before=$(nft list ruleset 2>/dev/null)
-legacy_before=$(sort /proc/net/ip_tables_names 2>/dev/null || true)
-fwd_policy_before=$(iptables -S FORWARD 2>/dev/null | awk '$1 == "-P" { print $3; exit }')
 hako0_existed=0
 ip link show hako0 >/dev/null 2>&1 && hako0_existed=1
 # hako's `table ip hako` is one per host: if it exists already, another
@@ -143,47 +127,24 @@ ip link show hako0 >/dev/null 2>&1 && hako0_existed=1
 hako_table_existed=0
 grep -qx 'table ip hako' <<<"$nft_tables_before" && hako_table_existed=1
 hako_table_before=$(awk '/^table ip hako \{/ { p = 1 } p; p && /^}/ { exit }' <<<"$nft_before")
-sysctls=(net/ipv4/ip_forward net/ipv4/conf/all/route_localnet net/ipv4/conf/default/route_localnet
-  net/bridge/bridge-nf-call-iptables net/bridge/bridge-nf-call-ip6tables)
-declare -A sysctl_before=()
-for s in "${sysctls[@]}"; do
-  [[ ! -r /proc/sys/$s ]] || sysctl_before[$s]=$(cat "/proc/sys/$s")
-done
+sysctls_save net/ipv4/ip_forward net/ipv4/conf/all/route_localnet net/ipv4/conf/default/route_localnet \
+  net/bridge/bridge-nf-call-iptables net/bridge/bridge-nf-call-ip6tables
 
-H=() D=()
 declare -A nets=()   # "engine name" of networks this run created
 
+# nets_of ENGINE: the networks of ENGINE in nets.
 # shellcheck disable=SC2317 # reached through the trap
-procs_of() { # NAME PATTERN: pids of processes named NAME whose cmdline contains PATTERN
-  local name=$1 pattern=$2 d exe
-  for d in /proc/[0-9]*; do
-    exe=$(readlink "$d/exe" 2>/dev/null) || continue
-    [[ ${exe##*/} == "$name" ]] || continue
-    [[ $(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) == *"$pattern"* ]] || continue
-    echo "${d#/proc/}"
+nets_of() {
+  local k
+  for k in "${!nets[@]}"; do
+    [[ $k != "$1 "* ]] || echo "${k#"$1 "}"
   done
 }
-
-# shellcheck disable=SC2317 # reached through the trap
-wait_gone() { # NAME PATTERN SECONDS
-  local i
-  for ((i = 0; i < $3 * 10; i++)); do
-    [[ -z $(procs_of "$1" "$2") ]] && return 0
-    sleep 0.1
-  done
-  return 1
-}
-
-# The script's own stdout and stderr, for the clean-up (see containers.sh).
-exec 3>&1 4>&2
 
 # shellcheck disable=SC2317 # reached through the trap
 cleanup() {
-  local rc=$? left=() p m ids k t s
-  set +e
-  trap - EXIT INT TERM
-  exec 1>&3 2>&4
-  echo "cleaning up" >&2
+  local rc=$? left=() p m t s links
+  cleanup_begin
   if [[ -n $veth_server_pid ]]; then
     kill "$veth_server_pid" 2>/dev/null
     wait "$veth_server_pid" 2>/dev/null
@@ -191,64 +152,21 @@ cleanup() {
   for p in "$ns_a" "$ns_b" "$ns_r"; do
     [[ ! -e /run/netns/$p ]] || ip netns del "$p" 2>/dev/null
   done
-  if ((${#H[@]})); then
-    ids=$("${H[@]}" ps -aq 2>/dev/null)
-    # shellcheck disable=SC2086 # one id a word
-    [[ -z $ids ]] || "${H[@]}" rm -f $ids >/dev/null 2>&1
-    for k in "${!nets[@]}"; do
-      [[ $k == "hako "* ]] && "${H[@]}" network rm "${k#hako }" >/dev/null 2>&1
-    done
-    wait_gone hako-monitor "$tmp/" 10 || left+=("hako-monitor processes")
-  fi
-  if [[ -n $dockerd_pid ]]; then
-    ids=$("${D[@]}" ps -aq 2>/dev/null)
-    # shellcheck disable=SC2086
-    [[ -z $ids ]] || "${D[@]}" rm -f $ids >/dev/null 2>&1
-    for k in "${!nets[@]}"; do
-      [[ $k == "docker "* ]] && "${D[@]}" network rm "${k#docker }" >/dev/null 2>&1
-    done
-    kill -TERM "$dockerd_pid" 2>/dev/null
-    wait_gone dockerd "$tmp/" 30 || kill -KILL "$dockerd_pid" 2>/dev/null
-    for p in containerd containerd-shim-runc-v2 docker-proxy; do
-      wait_gone "$p" "$tmp/" 10 || for m in $(procs_of "$p" "$tmp/"); do kill -KILL "$m"; done
-    done
-    wait "$dockerd_pid" 2>/dev/null
-    sleep 0.5
-    [[ -z $(procs_of dockerd "$tmp/")$(procs_of containerd "$tmp/") ]] || left+=("docker daemons")
-  fi
+  # shellcheck disable=SC2046 # one network a word
+  hako_stop $(nets_of hako)
+  # shellcheck disable=SC2046
+  docker_stop $(nets_of docker)
   # docker-proxy's command line names the container's address, not $tmp.
   for m in $(procs_of docker-proxy ""); do
     [[ $(tr '\0' ' ' <"/proc/$m/cmdline") == *"-container-ip ${DOCKER_BIP%.*}."* ]] && kill -KILL "$m"
   done
-  awk -v d="$tmp/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r | while read -r m; do
-    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null
-  done
-  [[ -z $(awk -v d="$tmp/" 'index($5, d) == 1' /proc/self/mountinfo) ]] || left+=("mounts below $tmp")
-  while read -r p; do
-    rmdir "$p" 2>/dev/null || left+=("cgroup $p")
-  done < <(find /sys/fs/cgroup -mindepth 2 -maxdepth 5 -depth -type d \( -name "$docker_cg" -o \
-    -path "*/$docker_cg/*" \) 2>/dev/null)
-  for p in "${host_paths[@]}"; do
-    [[ -z ${existed[$p]:-} && -e $p ]] || continue
-    case $p in
-      /run/containerd) rmdir /run/containerd/s /run/containerd 2>/dev/null ;;
-      /run/docker) rmdir /run/docker/plugins /run/docker 2>/dev/null ;;
-      /run/runc) rmdir "$p" 2>/dev/null ;;
-      # ip netns add bind-mounts /run/netns onto itself (shared) first.
-      /run/netns) umount /run/netns 2>/dev/null; rmdir "$p" 2>/dev/null ;;
-      *) rm -rf "$p" ;;
-    esac
-    [[ ! -e $p ]] || left+=("$p")
-  done
+  cleanup_mounts
+  cleanup_cgroups "$docker_cg"
+  cleanup_host_paths
   # Links: docker0, the networks' br-* bridges, veths, and hako0 if new.
-  new_links() { comm -13 <(echo "$links_before") <(list_links); }
-  for p in $(new_links); do
-    case $p in
-      docker0 | br-* | veth* | "$tag"*) ip link del "$p" 2>/dev/null ;;
-      hako0) ((hako0_existed)) || ip link del "$p" 2>/dev/null ;;
-    esac
-  done
-  for p in $(new_links); do left+=("link $p"); done
+  links=(docker0 'br-*' 'veth*' "$tag*")
+  ((hako0_existed)) || links+=(hako0)
+  cleanup_links "${links[@]}"
   # nftables: tables this run made go (iptables-nft's filter and nat, which
   # Docker fills, and hako's own); from tables that were there, Docker's
   # rules and chains are removed and the FORWARD policy put back.
@@ -268,9 +186,7 @@ cleanup() {
       iptables -t "$t" -X "$s" 2>/dev/null
     done
   done
-  if [[ -n $fwd_policy_before && $(iptables -S FORWARD 2>/dev/null | awk '$1 == "-P" { print $3; exit }') != "$fwd_policy_before" ]]; then
-    iptables -P FORWARD "$fwd_policy_before" && echo "restored the iptables FORWARD policy to $fwd_policy_before" >&2
-  fi
+  restore_forward_policy
   # A table ip hako that was there before (another root's) and differs now:
   # put back what it was, in one transaction, and say what differed.
   t=$(nft list ruleset 2>/dev/null | awk '/^table ip hako \{/ { p = 1 } p; p && /^}/ { exit }')
@@ -282,57 +198,15 @@ cleanup() {
   fi
   [[ $(nft list ruleset 2>/dev/null) == "$nft_before" ]] ||
     left+=("nftables ruleset: $(diff <(echo "$nft_before") <(nft list ruleset 2>/dev/null) | grep '^[<>]' | head -n 20 | tr -s ' \n' ' ')")
-  [[ $(sort /proc/net/ip_tables_names 2>/dev/null || true) == "$legacy_before" ]] ||
-    left+=("legacy iptables tables: $(sort /proc/net/ip_tables_names | tr '\n' ' ')(before: ${legacy_before//$'\n'/ })")
-  for s in "${!sysctl_before[@]}"; do
-    if [[ $(cat "/proc/sys/$s") != "${sysctl_before[$s]}" ]]; then
-      echo "${sysctl_before[$s]}" >"/proc/sys/$s" && echo "restored ${s//\//.}=${sysctl_before[$s]}" >&2
-    fi
-  done
-  if [[ -n $SAVE && -d $tmp/s ]]; then
-    mkdir -p "$SAVE" && cp "$tmp"/s/* "$SAVE"/ && echo "samples saved in $SAVE" >&2
-  fi
-  if [[ ${KEEP:-0} == 1 ]]; then
-    echo "kept $tmp" >&2
-  else
-    rm -rf "$tmp"
-  fi
-  if ((${#left[@]})); then
-    printf 'cleanup: LEFT BEHIND: %s\n' "${left[@]}" >&2
-    ((rc != 0)) || rc=1
-  else
-    echo "cleanup: no containers, networks, daemons, namespaces, links, mounts or firewall changes left" >&2
-  fi
-  exit "$rc"
+  check_legacy_tables
+  sysctls_restore
+  cleanup_finish "$rc" "containers, networks, daemons, namespaces, links, mounts or firewall changes"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+cleanup_traps cleanup
 
 # --- images: busybox, and busybox plus iperf3, as docker-archives ------------------
 
-HAKO="" "$repo/scripts/make-base-images.sh" --busybox-only >"$tmp/make-base-images.log" 2>&1 || {
-  cat "$tmp/make-base-images.log" >&2
-  exit 1
-}
-rootfs_tar=$(readlink -f "${HAKO_BASE_CACHE:-/var/cache/hako/base}/busybox.tar")
-
-# make_archive LAYER_TAR REPO_TAG OUT: a one-layer docker-archive.
-make_archive() {
-  local a=$tmp/archive c
-  mkdir "$a"
-  cp "$1" "$a/layer.tar"
-  jq -nc --arg diff "sha256:$(sha256sum "$a/layer.tar" | cut -d' ' -f1)" \
-    --arg created "$(date -u -d "@$(stat -c %Y "$rootfs_tar")" +%Y-%m-%dT%H:%M:%SZ)" '{
-      architecture: "amd64", os: "linux", created: $created,
-      config: { Env: ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"], Cmd: ["sh"] },
-      rootfs: { type: "layers", diff_ids: [$diff] } }' >"$a/config.json"
-  c=$(sha256sum "$a/config.json" | cut -d' ' -f1)
-  mv "$a/config.json" "$a/$c.json"
-  jq -nc --arg c "$c.json" --arg t "$2" '[{ Config: $c, RepoTags: [$t], Layers: ["layer.tar"] }]' >"$a/manifest.json"
-  tar -C "$a" -cf "$3" manifest.json "$c.json" layer.tar
-  rm -rf "$a"
-}
+busybox_rootfs
 make_archive "$rootfs_tar" busybox:latest "$tmp/busybox-archive.tar"
 # The iperf3 image: busybox's tree plus iperf3 and its libraries, at the
 # paths the host has them (/usr/bin, /lib/x86_64-linux-gnu, /lib64).
@@ -357,57 +231,24 @@ IPERF_IMG=hako-bench-iperf3:latest
 
 declare -A version=()
 
-if [[ -n ${want[hako]:-} ]]; then
-  hdir=$(dirname "$(readlink -f "$HAKO" 2>/dev/null || echo "$HAKO")")
-  if [[ ! -x $HAKO ]]; then
-    note[hako]="$HAKO not found (build it first)"
-  elif [[ ! -x $hdir/hako-monitor ]]; then
-    note[hako]="no hako-monitor next to $HAKO"
-  fi
-fi
+[[ -z ${want[hako]:-} ]] || hako_check
 
 # dockerd first: with --iptables it sets the FORWARD policy to DROP, and
 # hako has to find Docker's chains (DOCKER-USER) when it sets up its own.
 if [[ -n ${want[docker]:-} && -z ${note[docker]:-} ]]; then
-  mkdir -p "$tmp/docker" "$tmp/dx" "$tmp/docker-config"
-  echo '{}' >"$tmp/daemon.json"
-  setsid "$DOCKERD" --config-file "$tmp/daemon.json" --data-root "$tmp/docker" --exec-root "$tmp/dx" \
-    -H "unix://$tmp/docker.sock" --pidfile "$tmp/dockerd.pid" --bip "$DOCKER_BIP" --iptables=true \
-    --ip6tables=false --cgroup-parent "/$docker_cg" \
-    </dev/null >"$tmp/dockerd.log" 2>&1 3>&- 4>&- &
-  dockerd_pid=$!
-  D=("$DOCKER" --config "$tmp/docker-config" -H "unix://$tmp/docker.sock")
-  for ((i = 0; i < 300; i++)); do
-    "${D[@]}" version >/dev/null 2>&1 && break
-    kill -0 "$dockerd_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  if ! "${D[@]}" version >/dev/null 2>&1; then
-    note[docker]="dockerd did not start: $(tail -n1 "$tmp/dockerd.log")"
-  elif ! { "${D[@]}" load -i "$tmp/busybox-archive.tar" && "${D[@]}" load -i "$tmp/iperf-archive.tar"; } >"$tmp/docker.log" 2>&1; then
-    note[docker]="docker load failed: $(tail -n1 "$tmp/docker.log")"
+  docker_setup "$tmp/busybox-archive.tar" "$tmp/iperf-archive.tar" -- --bip "$DOCKER_BIP" --iptables=true --ip6tables=false
+  if [[ -n ${note[docker]:-} ]]; then :
   elif ! "${D[@]}" run --rm --pull never busybox true </dev/null >>"$tmp/docker.log" 2>&1; then
     note[docker]="docker run --rm busybox true failed: $(tail -n1 "$tmp/docker.log")"
   else
-    version[docker]="dockerd $("${D[@]}" version -f '{{.Server.Version}}'), containerd $(containerd --version | awk '{ print $3 }'), $(runc --version | head -n1), docker0 $DOCKER_BIP"
+    version[docker]+=", docker0 $DOCKER_BIP"
   fi
   [[ -z ${note[docker]:-} ]] || D=()
 fi
 
 if [[ -n ${want[hako]:-} && -z ${note[hako]:-} ]]; then
-  mkdir "$tmp/bin"
-  cp "$HAKO" "$tmp/bin/hako"
-  cp "$hdir/hako-monitor" "$tmp/bin/"
-  for b in hako-runtime hako-init; do
-    [[ ! -x $hdir/$b ]] || cp "$hdir/$b" "$tmp/bin/"
-  done
-  H=("$tmp/bin/hako" --root "$tmp/hako")
-  unset HAKO_ROOT
-  version[hako]=$("${H[@]}" version 2>/dev/null |
-    awk '$1 == "Version:" { v = $2 } $1 == "Git" { print "hako " v " (" $3 ")"; exit }') || version[hako]=
-  [[ -n ${version[hako]} ]] || version[hako]="(hako version failed) $(sha256sum "$HAKO" | cut -c1-12)"
-  if ! { "${H[@]}" load -i "$tmp/busybox-archive.tar" && "${H[@]}" load -i "$tmp/iperf-archive.tar"; } >"$tmp/hako.log" 2>&1; then
-    note[hako]="hako load -i failed: $(tail -n1 "$tmp/hako.log")"
+  hako_setup "$tmp/busybox-archive.tar" "$tmp/iperf-archive.tar"
+  if [[ -n ${note[hako]:-} ]]; then :
   elif ! "${H[@]}" run --rm --pull never busybox true </dev/null >>"$tmp/hako.log" 2>&1; then
     note[hako]="hako run --rm busybox true (default bridge) failed: $(tail -n1 "$tmp/hako.log")"
   elif ! "${H[@]}" network create "$tag-probe" >>"$tmp/hako.log" 2>&1; then
@@ -423,42 +264,11 @@ for e in hako docker; do
   [[ -n ${want[$e]:-} && -z ${note[$e]:-} ]] && engines+=("$e")
 done
 
-eng() {
-  local e=$1
-  shift
-  case $e in
-    hako) "${H[@]}" "$@" 3>&- 4>&- ;;
-    docker) "${D[@]}" "$@" 3>&- 4>&- ;;
-  esac
-}
-
 # --- timing helpers -------------------------------------------------------------------
 
 mkdir "$tmp/s"
 declare -A fails=()
 measuring=0
-
-# shellcheck disable=SC2317 # called through "$op"
-timed() { # ENGINE ARGS...: runs `ENGINE ARGS`, sets t_us and t_rc
-  local e=$1 t0 t1
-  shift
-  t_rc=0
-  t0=$EPOCHREALTIME
-  eng "$e" "$@" </dev/null >/dev/null 2>>"$tmp/$e.log" || t_rc=$?
-  t1=$EPOCHREALTIME
-  t_us=$((${t1/./} - ${t0/./}))
-}
-
-# shellcheck disable=SC2317 # called through "$op"
-record() { # OP ENGINE VALUE RC
-  ((measuring)) || return 0
-  if (($4 == 0)); then
-    echo "$3" >>"$tmp/s/$1.$2"
-  else
-    fails[$2]=$((${fails[$2]:-0} + 1))
-    echo "$1: exit $4" >>"$tmp/$2.failures"
-  fi
-}
 
 free_port() { # a random TCP port nobody listens on (20000-59999)
   local p
@@ -586,11 +396,8 @@ wait_listen() {
 
 # --- run ----------------------------------------------------------------------------------
 
-echo "network: ${engines[*]:-(no engine)}; N=$N timed + $WARMUP warm-up rounds, alternating; busybox from $rootfs_tar"
-for e in "${engines[@]}"; do printf '  %-7s %s\n' "$e" "${version[$e]}"; done
-for e in hako docker; do
-  [[ -z ${want[$e]:-} || -z ${note[$e]:-} ]] || printf '  %-7s NOT MEASURED: %s\n' "$e" "${note[$e]}"
-done
+print_engines "network: ${engines[*]:-(no engine)}; N=$N timed + $WARMUP warm-up rounds, alternating; busybox from $rootfs_tar" \
+  hako docker
 echo "  kernel $(uname -r), $($IPERF3 --version | head -n1), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "  net.bridge.bridge-nf-call-iptables=$(cat /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null || echo n/a)," \
   "FORWARD policy $(iptables -S FORWARD 2>/dev/null | awk '$1 == "-P" { print $3; exit }')"
@@ -602,16 +409,7 @@ fi
 
 k=${#engines[@]}
 if ((k)); then
-  for ((r = 0; r < WARMUP + N; r++)); do
-    ((r < WARMUP)) && measuring=0 || measuring=1
-    [[ ! -t 2 ]] || printf '\r  round %d/%d%s' "$((r + 1))" "$((WARMUP + N))" "$( ((r < WARMUP)) && echo ' (warm-up)')" >&2
-    for op in op_net op_run_rm op_publish; do
-      for ((j = 0; j < k; j++)); do
-        "$op" "${engines[(r + j) % k]}" "$r"
-      done
-    done
-  done
-  [[ ! -t 2 ]] || echo >&2
+  run_rounds op_net op_run_rm op_publish
 fi
 
 # Throughput: the baseline namespaces and each engine's two servers.
@@ -700,14 +498,6 @@ fi
 
 # --- report ---------------------------------------------------------------------------------
 
-stats() { # FILE: "median p90 count" in ms (nearest-rank p90), or "- - 0"
-  [[ -s $1 ]] || { echo "- - 0"; return; }
-  sort -n "$1" | awk '{ v[NR] = $1 } END {
-    m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-    i = int(0.9 * NR); if (i < 0.9 * NR) i++
-    printf "%.1f %.1f %d\n", m / 1000, v[i] / 1000, NR }'
-}
-
 status=0
 if ((k)); then
   ops=(net_create_rm net_create net_rm run_rm publish_first publish_run publish_rm)
@@ -716,32 +506,7 @@ if ((k)); then
     [publish_rm]="  rm -f")
   declare -A target=([net_create_rm]=$TARGET_NET [run_rm]=$TARGET_RUN_RM)
   echo
-  printf '%-20s %17s %17s %12s  %s\n' "operation (ms)" "hako med/p90" "docker med/p90" "docker/hako" "hako target"
-  declare -A med=()
-  for op in "${ops[@]}"; do
-    cols=()
-    for e in hako docker; do
-      if [[ " ${engines[*]} " == *" $e "* ]]; then
-        read -r m p n < <(stats "$tmp/s/$op.$e")
-        med[$e]=$m
-        if [[ $m == - ]]; then cols+=("-"); else cols+=("$m / $p"); fi
-        ((n == N)) || cols[-1]+=" (n=$n)"
-      else
-        med[$e]=-
-        cols+=("n/a")
-      fi
-    done
-    ratio=-
-    [[ ${med[docker]} == - || ${med[hako]} == - ]] ||
-      ratio=$(awk -v a="${med[docker]}" -v b="${med[hako]}" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }')
-    t=
-    if [[ -n ${target[$op]:-} ]]; then
-      t="<= ${target[$op]}"
-      [[ ${med[hako]} == - ]] ||
-        t+=$(awk -v m="${med[hako]}" -v t="${target[$op]}" 'BEGIN { print (m <= t) ? ": ok" : ": MISSED" }')
-    fi
-    printf '%-20s %17s %17s %12s  %s\n' "${label[$op]}" "${cols[@]}" "$ratio" "$t"
-  done
+  latency_table 20 17 hako docker
   echo "(wall time of the CLI commands; -p: 1st response is from the start of run -d to the first HTTP answer"
   echo " on 127.0.0.1:PORT; ratios of medians, >1x means hako is faster)"
 fi
@@ -794,12 +559,6 @@ if ((IPERF_N > 0)); then
   echo "$line"
 fi
 
-for e in "${engines[@]}" veth bridge; do
-  if ((${fails[$e]:-0} > 0)); then
-    status=1
-    echo "$e: ${fails[$e]} failed operations ($(sort "$tmp/$e.failures" | uniq -c | awk '{ $1 = $1 "x"; print }' | paste -sd, -)); end of its log:"
-    tail -n 5 "$tmp/$e.log" 2>/dev/null | sed 's/^/  /'
-  fi
-done
+report_failures "${engines[@]}" veth bridge
 ((k)) || { echo "no engine measured: ${note[*]}" >&2; status=1; }
 exit "$status"

@@ -98,6 +98,18 @@ ALTER TABLE port_bindings ADD COLUMN container_ip TEXT NOT NULL DEFAULT '';
 ALTER TABLE port_bindings ADD COLUMN container_port INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE port_bindings ADD COLUMN bridge TEXT NOT NULL DEFAULT '';
 )sql",
+    // 4: named and anonymous volumes (volume/volume_store.h). options and
+    // labels are JSON maps; options are the local driver's (type, device, o).
+    R"sql(
+CREATE TABLE volumes (
+  name TEXT PRIMARY KEY,
+  created TEXT NOT NULL,
+  driver TEXT NOT NULL,
+  options TEXT NOT NULL,
+  labels TEXT NOT NULL,
+  anonymous INTEGER NOT NULL
+) STRICT;
+)sql",
 };
 
 Result<Metadata> Metadata::open(const std::string& path) {

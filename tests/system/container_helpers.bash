@@ -6,6 +6,7 @@
 setup() {
 	image_test_setup
 	import_busybox
+	host_network_save
 }
 
 teardown() { container_teardown; }
@@ -22,6 +23,7 @@ container_teardown() {
 		sleep 0.05
 	done
 	pgrep -af "hako-monitor $HAKO_ROOT" && fail "monitors left"
+	host_network_restore
 	for m in $(awk -v d="$BATS_TEST_TMPDIR" '$5 ~ "^"d {print $5}' /proc/self/mountinfo | sort -r); do
 		umount -l "$m" 2>/dev/null || true
 		fail "mount left: $m"
@@ -33,6 +35,23 @@ container_teardown() {
 		[ -z "$left" ] || fail "cgroup left: $left"
 	done
 	return 0
+}
+
+# Containers run on the default bridge: the host gets hako0, `table ip hako`
+# and IPv4 forwarding, which stay (as docker0 does). A test removes them
+# again when it made them.
+host_network_save() {
+	HAD_BRIDGE=0 HAD_TABLE=0
+	ip link show hako0 >/dev/null 2>&1 && HAD_BRIDGE=1
+	nft list table ip hako >/dev/null 2>&1 && HAD_TABLE=1
+	IP_FORWARD=$(cat /proc/sys/net/ipv4/ip_forward)
+}
+
+host_network_restore() {
+	[ -n "${IP_FORWARD:-}" ] || return 0
+	[ "$HAD_BRIDGE" = 1 ] || ip link del hako0 2>/dev/null || true
+	[ "$HAD_TABLE" = 1 ] || nft delete table ip hako 2>/dev/null || true
+	echo "$IP_FORWARD" >/proc/sys/net/ipv4/ip_forward
 }
 
 cgroup2_host() { [ -f /sys/fs/cgroup/cgroup.controllers ]; }

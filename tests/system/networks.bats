@@ -19,24 +19,18 @@ setup() {
 	echo "nameserver 127.0.0.1" >"$HAKO_RESOLV_CONF"
 	ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort >"$WORK/links.before"
 	nft list ruleset >"$WORK/ruleset.before"
-	had_bridge=0
-	ip link show hako0 >/dev/null 2>&1 && had_bridge=1
-	had_table=0
-	nft list table ip hako >/dev/null 2>&1 && had_table=1
-	ip_forward=$(cat /proc/sys/net/ipv4/ip_forward)
+	host_network_save
 }
 
 teardown() {
 	[ -z "${HOST_HTTPD:-}" ] || kill "$HOST_HTTPD" 2>/dev/null || true
-	container_teardown
-	local n
+	local ids n
+	ids=$("$HAKO" ps -aq --no-trunc 2>/dev/null) || true
+	[ -z "$ids" ] || "$HAKO" rm -f $ids >/dev/null 2>&1 || true
 	for n in $("$HAKO" network ls -q --filter type=custom 2>/dev/null); do
 		"$HAKO" network rm "$n" >/dev/null || fail "network rm $n"
 	done
-	# The default bridge stays (as docker0 does); it goes only if this test made it.
-	[ "$had_bridge" = 1 ] || ip link del hako0 2>/dev/null || true
-	[ "$had_table" = 1 ] || nft delete table ip hako 2>/dev/null || true
-	echo "$ip_forward" >/proc/sys/net/ipv4/ip_forward
+	container_teardown  # and the default bridge, if this test made it
 	ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort >"$WORK/links.after"
 	diff "$WORK/links.before" "$WORK/links.after" || fail "links left"
 	nft list ruleset >"$WORK/ruleset.after"

@@ -152,11 +152,11 @@ Result<engine::UpdateRequest> update_request(const ParsedFlags& p) {
   engine::UpdateRequest r;
   auto swap = [](std::string_view s) -> Result<int64_t> {
     if (s == "-1") return -1;
-    return engine::parse_ram_bytes(s);
+    return parse_ram_bytes(s);
   };
-  TRY_ASSIGN(r.memory, value_of(p, "memory", 'm', engine::parse_ram_bytes));
+  TRY_ASSIGN(r.memory, value_of(p, "memory", 'm', parse_ram_bytes));
   TRY_ASSIGN(r.memory_swap, value_of(p, "memory-swap", 0, swap));
-  TRY_ASSIGN(r.memory_reservation, value_of(p, "memory-reservation", 0, engine::parse_ram_bytes));
+  TRY_ASSIGN(r.memory_reservation, value_of(p, "memory-reservation", 0, parse_ram_bytes));
   TRY_ASSIGN(r.nano_cpus, value_of(p, "cpus", 0, engine::parse_nano_cpus));
   TRY_ASSIGN(r.cpu_shares, value_of(p, "cpu-shares", 'c', engine::parse_go_int));
   TRY_ASSIGN(r.cpu_period, value_of(p, "cpu-period", 0, engine::parse_go_int));

@@ -13,13 +13,10 @@
 #include <string_view>
 
 #include "base/duration.h"
+#include "base/sizes.h"
 #include "base/error.h"
 
 namespace hako::engine {
-
-// go-units RAMInBytes: "512m", "1g", "1.5GiB", "100" (bytes); binary units,
-// case-insensitive, optional b/ib suffix.
-Result<int64_t> parse_ram_bytes(std::string_view s);
 
 // Go's time.Duration.String(): "1m30s", "500ms", "0s".
 std::string format_go_duration(int64_t ns);
