@@ -40,6 +40,7 @@ std::vector<Command>& commands() {
     for (auto& c : image_commands()) v.push_back(std::move(c));
     for (auto& c : system_commands()) v.push_back(std::move(c));
     for (auto& c : network_commands()) v.push_back(std::move(c));
+    for (auto& c : volume_commands()) v.push_back(std::move(c));
     return v;
   }();
   return all;
@@ -62,7 +63,7 @@ void print_usage(FILE* f) {
 bool print_group_usage(FILE* f, const std::string& group) {
   static const std::map<std::string, std::string> summaries = {
       {"container", "Manage containers"}, {"image", "Manage images"}, {"network", "Manage networks"},
-      {"system", "Manage hako"}};
+      {"system", "Manage hako"}, {"volume", "Manage volumes"}};
   auto it = summaries.find(group);
   if (it == summaries.end()) return false;
   std::fprintf(f, "\nUsage:  hako %s COMMAND\n\n%s\n\nCommands:\n", group.c_str(), it->second.c_str());

@@ -73,6 +73,7 @@ std::vector<Command> copy_commands();  // cp, diff
 std::vector<Command> stats_commands();  // top, stats, update
 std::vector<Command> system_commands();
 std::vector<Command> network_commands();
+std::vector<Command> volume_commands();
 // network prune (and system prune): the user-defined networks no container
 // uses; returns their names.
 Result<std::vector<std::string>> prune_networks(engine::Engine& eng, const std::vector<std::string>& filters);

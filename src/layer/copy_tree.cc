@@ -1,5 +1,7 @@
 #include "layer/copy_tree.h"
 
+#include "base/files.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -92,8 +94,22 @@ class Copier {
     UniqueFd out(::openat(dst, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (!out) return fail_sys("create " + shown);
     off_t left = st.st_size;
+    bool plain = false;  // copy_file_range refused: read and write instead
+    char buf[65536];
     while (left > 0) {
-      ssize_t n = ::copy_file_range(in.get(), nullptr, out.get(), nullptr, static_cast<size_t>(left), 0);
+      ssize_t n;
+      if (!plain) {
+        n = ::copy_file_range(in.get(), nullptr, out.get(), nullptr, static_cast<size_t>(left), 0);
+        // Between some filesystems (overlayfs to ext4: a volume filled from
+        // an image) the kernel will not do it.
+        if (n < 0 && (errno == EXDEV || errno == EOPNOTSUPP || errno == ENOSYS || errno == EINVAL)) {
+          plain = true;
+          continue;
+        }
+      } else {
+        n = ::read(in.get(), buf, sizeof buf);
+        if (n > 0) TRY(write_all(out.get(), std::string_view(buf, static_cast<size_t>(n)), "copy " + shown));
+      }
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) return fail_sys("copy " + shown);
       if (n == 0) break;  // the file shrank while copying

@@ -1,12 +1,14 @@
 #include "volume/volume_store.h"
 
+#include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 
 #include "base/clock.h"
 #include "base/files.h"
-#include "base/sizes.h"
 #include "base/json.h"
+#include "base/sizes.h"
 #include "base/strings.h"
 #include "volume/mount_spec.h"
 
@@ -163,8 +165,53 @@ Result<std::vector<VolumeRecord>> VolumeStore::list() {
   return rows(st);
 }
 
+namespace {
+
+// Whether `path` is the root of a mount (statx knows, whatever the device).
+bool is_mount_root(const std::string& path) {
+  struct statx stx {};
+  if (::statx(AT_FDCWD, path.c_str(), AT_SYMLINK_NOFOLLOW, 0, &stx) != 0) return false;
+  return (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+}  // namespace
+
+Result<> VolumeStore::mount_options(const VolumeRecord& v) {
+  auto type = v.options.find("type");
+  if (type == v.options.end()) return {};
+  std::string dir = data_dir(v.name);
+  if (is_mount_root(dir)) return {};
+  // o= as mount(8) takes it: the flags it knows become flags, the rest data.
+  unsigned long flags = 0;
+  std::string data;
+  auto o = v.options.find("o");
+  for (const auto& opt : o == v.options.end() ? std::vector<std::string>{} : split(o->second, ',')) {
+    if (opt == "bind") flags |= MS_BIND;
+    else if (opt == "rbind") flags |= MS_BIND | MS_REC;
+    else if (opt == "ro") flags |= MS_RDONLY;
+    else if (opt == "nosuid") flags |= MS_NOSUID;
+    else if (opt == "nodev") flags |= MS_NODEV;
+    else if (opt == "noexec") flags |= MS_NOEXEC;
+    else data += (data.empty() ? "" : ",") + opt;
+  }
+  const std::string& device = v.options.at("device");
+  const char* fstype = type->second == "none" ? nullptr : type->second.c_str();
+  if (::mount(device.c_str(), dir.c_str(), fstype, flags, data.empty() ? nullptr : data.c_str()) < 0)
+    return fail_sys(fmt::format("mount {} on {} (volume {}, type {})", device, dir, v.name, type->second));
+  return {};
+}
+
+Result<> VolumeStore::unmount_options(std::string_view name) {
+  std::string dir = data_dir(name);
+  while (is_mount_root(dir))
+    if (::umount2(dir.c_str(), MNT_DETACH) < 0) return fail_sys("umount " + dir);
+  return {};
+}
+
 Result<> VolumeStore::remove(std::string_view name) {
   TRY(get(name));
+  // A volume with the local driver's options is a mount (made at first use).
+  (void)unmount_options(name);
   // The data first, as Docker does: if that fails the volume stays listed
   // and removable again.
   TRY_CTX(remove_tree(volume_dir(name)), fmt::format("remove {}", name));

@@ -38,6 +38,11 @@ class VolumeStore {
   // caller's to check.
   Result<> remove(std::string_view name);
   std::string data_dir(std::string_view name) const;  // ROOT/volumes/NAME/_data
+  // The local driver's -o type=... device=... o=...: the data directory is
+  // that mount, made when a container first uses the volume (and undone by
+  // remove). Nothing for a plain volume.
+  Result<> mount_options(const VolumeRecord& v);
+  Result<> unmount_options(std::string_view name);
 
  private:
   std::string volume_dir(std::string_view name) const;

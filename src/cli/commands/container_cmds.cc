@@ -7,6 +7,7 @@
 #include "cli/commands/container_commands.h"
 #include "cli/format/template.h"
 #include "cli/units.h"
+#include "engine/volumes.h"
 #include "engine/attach_client.h"
 #include "engine/container_update.h"
 #include "engine/events.h"
@@ -80,8 +81,13 @@ Result<int> kill_cmd(Context& ctx, const ParsedFlags& p) {
 }
 
 Result<int> rm(Context& ctx, const ParsedFlags& p) {
-  bool force = p.boolean("force");
-  return each(ctx, p, [&](engine::Engine& e, const std::string& id) { return e.remove(id, force); });
+  bool force = p.boolean("force"), volumes = p.boolean("volumes");
+  return each(ctx, p, [&](engine::Engine& e, const std::string& id) -> Result<> {
+    Json run_options = Json::object();
+    if (auto ci = e.info(id)) run_options = ci->config.run_options;
+    TRY(e.remove(id, force));
+    return volumes ? engine::remove_anonymous_volumes(e, run_options) : Result<>{};
+  });
 }
 
 Result<int> pause(Context& ctx, const ParsedFlags& p) {
@@ -320,7 +326,7 @@ Json container_json(engine::Engine& eng, const engine::ContainerInfo& ci) {
           {"Driver", std::string(layer::to_string(eng.images().snapshots().driver()))},
           {"Platform", "linux"},
           {"HostConfig", host},
-          {"Mounts", Json::array()},
+          {"Mounts", c.run_options.value("Mounts", Json::array())},
           {"Config", config},
           {"NetworkSettings", c.run_options.value("NetworkSettings", Json::object())}};
 }

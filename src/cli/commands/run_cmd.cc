@@ -11,6 +11,7 @@
 #include "engine/attach_client.h"
 #include "engine/logs/log_options.h"
 #include "engine/network_setup.h"
+#include "engine/volumes.h"
 #include "engine/spec/run_options.h"
 #include "engine/spec/spec_builder.h"
 #include "image/distribution.h"
@@ -74,6 +75,13 @@ Result<store::ImageRecord> image_for(Context& ctx, const engine::RunOptions& o) 
   return store->find(ref.string());
 }
 
+// --rm: the container and its anonymous volumes go, as Docker's.
+void remove_with_volumes(engine::Engine& eng, const std::string& id) {
+  Json run_options = Json::object();
+  if (auto ci = eng.info(id)) run_options = ci->config.run_options;
+  if (eng.remove(id, true)) (void)engine::remove_anonymous_volumes(eng, run_options);
+}
+
 Result<std::string> create_from(Context& ctx, const engine::RunOptions& o) {
   TRY_ASSIGN(auto eng, ctx.engine());
   TRY_ASSIGN(auto image, image_for(ctx, o));
@@ -94,12 +102,20 @@ Result<std::string> create_from(Context& ctx, const engine::RunOptions& o) {
   c.log_max_file = log_opts.max_file;
   TRY_ASSIGN(Json net_request, engine::network_request(*eng, o, image_config.config.exposed_ports));
   c.run_options["net"] = net_request;
+  TRY_ASSIGN(auto inherited, engine::volumes_from(*eng, o.volumes_from));
+  std::vector<std::string> volume_flags = inherited;
+  volume_flags.insert(volume_flags.end(), o.volumes.begin(), o.volumes.end());
+  TRY_ASSIGN(auto resolved, engine::resolve_mounts(eng->images().db(), eng->root(), volume_flags, o.mounts,
+                                                   image_config.config.volumes));
+  c.run_options["Mounts"] = resolved.used;
   std::string init_binary = eng->bin_dir() + "/hako-init";
   if (o.init && !path_exists(init_binary))
     return fail(ErrorKind::NotFound, "--init: {} not found (it is installed beside hako)", init_binary);
-  req.build_spec = [&o, &image_config, &init_binary, &net_request, eng](const std::string& rootfs,
-                                                                      engine::ContainerConfig& c) -> Result<Json> {
+  req.build_spec = [&o, &image_config, &init_binary, &net_request, &resolved, eng](
+                       const std::string& rootfs, engine::ContainerConfig& c) -> Result<Json> {
+    TRY(engine::copy_up_volumes(rootfs, resolved));
     engine::SpecInput in;
+    in.mounts = resolved.mounts;
     in.init_source = init_binary;
     in.options = &o;
     in.image = &image_config;
@@ -163,7 +179,7 @@ Result<int> run(Context& ctx, const ParsedFlags& p) {
   std::fflush(stdout);
   auto started = eng->start(id, /*wait_for_attach=*/!o.detach);
   if (!started) {
-    if (o.rm) (void)eng->remove(id, true);
+    if (o.rm) remove_with_volumes(*eng, id);
     // Docker's codes: 127 for a command that is not there, 126 for one that
     // cannot be run.
     std::fprintf(stderr, "hako: Error response from daemon: %s\n", started.error().message().c_str());
@@ -185,7 +201,7 @@ Result<int> run(Context& ctx, const ParsedFlags& p) {
   if (r->detached) return 0;
   int code = r->exit_code;
   if (!r->error.empty()) std::fprintf(stderr, "hako: Error response from daemon: %s\n", r->error.c_str());
-  if (o.rm) (void)eng->remove(id, true);
+  if (o.rm) remove_with_volumes(*eng, id);
   return code;
 }
 

@@ -494,7 +494,7 @@ class Monitor {
     std::string hako = config_.run_options.value("hako_binary", "");
     std::string root = config_.run_options.value("engine_root", "");
     if (hako.empty()) return;
-    ::execl(hako.c_str(), hako.c_str(), "--root", root.c_str(), "rm", "-f", config_.id.c_str(), nullptr);
+    ::execl(hako.c_str(), hako.c_str(), "--root", root.c_str(), "rm", "-f", "-v", config_.id.c_str(), nullptr);
   }
 
   int fatal(const Error& e) {

@@ -84,6 +84,7 @@ std::vector<FlagSpec> make_table(bool for_run) {
       list("ulimit", 0, "Ulimit options"),
       value("user", 'u', "string", "Username or UID (format: <name|uid>[:<group|gid>])"),
       list("volume", 'v', "Bind mount a volume"),
+      list("volumes-from", 0, "Mount volumes from the specified container(s)"),
       value("workdir", 'w', "string", "Working directory inside the container"),
   };
   if (for_run) {

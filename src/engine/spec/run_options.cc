@@ -410,6 +410,7 @@ Result<RunOptions> parse_run_options(const FlagValues& values, const std::vector
     o.attach_stderr = std::count(attach.begin(), attach.end(), "stderr") > 0;
   }
   o.volumes = f.all("volume");
+  o.volumes_from = f.all("volumes-from");
   o.mounts = f.all("mount");
   std::map<std::string, std::string> tmpfs;
   for (const auto& t : f.all("tmpfs")) {

@@ -119,6 +119,7 @@ struct RunOptions {
   std::vector<TmpfsMount> tmpfs;
   std::vector<DeviceMapping> devices;
   std::vector<std::string> volumes, mounts;  // raw -v / --mount values
+  std::vector<std::string> volumes_from;     // CONTAINER[:ro|rw]
   std::string cidfile;
 
   // Network, logging, image.
