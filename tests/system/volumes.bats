@@ -158,3 +158,18 @@ b"
 	hako rm -f source >/dev/null
 	hako volume rm named >/dev/null
 }
+
+@test "system df counts volumes; -v shows each one's size and users" {
+	hako run -d --name sized -v heavy:/h busybox sh -c 'dd if=/dev/zero of=/h/blob bs=1k count=300 2>/dev/null; sleep 100' >/dev/null
+	hako volume create light >/dev/null
+	WAIT_TIMEOUT=10 wait_for test -s "$HAKO_ROOT/volumes/heavy/_data/blob"
+	sleep 0.3
+	run hako system df --format '{{.Type}} {{.TotalCount}} {{.Active}}'
+	assert_match "Local Volumes 2 1"
+	run hako system df -v
+	assert_match "Local Volumes space usage:"
+	assert_match "heavy +1 +307(\.2)?kB"
+	assert_match "light +0 +0B"
+	hako rm -f sized >/dev/null
+	hako volume rm heavy light >/dev/null
+}
