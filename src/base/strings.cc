@@ -1,6 +1,9 @@
 #include "base/strings.h"
 
 #include <charconv>
+#include <random>
+
+#include <fmt/format.h>
 
 namespace hako {
 
@@ -40,6 +43,13 @@ std::optional<long long> parse_int(std::string_view s) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
   return v;
+}
+
+std::string random_hex_id() {
+  std::random_device rd;
+  std::string id;
+  for (int i = 0; i < 8; ++i) id += fmt::format("{:08x}", rd());
+  return id;
 }
 
 }  // namespace hako

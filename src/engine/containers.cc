@@ -13,6 +13,7 @@
 #include "base/clock.h"
 #include "base/fd.h"
 #include "base/files.h"
+#include "base/strings.h"
 #include "engine/events.h"
 #include "engine/network_setup.h"
 #include "runtime/runtime.h"
@@ -65,12 +66,7 @@ void wait_for_process_exit(pid_t pid, int timeout_ms) {
 
 }  // namespace
 
-std::string new_container_id() {
-  std::random_device rd;
-  std::string id;
-  for (int i = 0; i < 8; ++i) id += fmt::format("{:08x}", rd());
-  return id;
-}
+std::string new_container_id() { return random_hex_id(); }
 
 Engine::Engine(image::ImageStore& images, std::string root)
     : images_(images), root_(std::move(root)), bin_dir_(self_dir()) {}

@@ -25,12 +25,6 @@ using network::Ipv4;
 using network::NetworkRecord;
 using network::NetworkStore;
 
-Result<NetworkRecord> find_network(NetworkStore& nets, const std::string& name) {
-  auto r = nets.find(name);
-  if (!r && r.error().kind() == ErrorKind::NotFound) return fail(ErrorKind::NotFound, "network {} not found", name);
-  return r;
-}
-
 // Whether nothing on the host holds proto/ip:port (a test bind).
 bool host_port_free(const std::string& proto, const std::string& ip, uint16_t port) {
   UniqueFd fd(::socket(AF_INET, (proto == "udp" ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0));
@@ -272,7 +266,7 @@ Result<Json> network_request(Engine& eng, const RunOptions& o, const std::vector
     req["mode"] = "container";
     req["container"] = other;
   } else {
-    TRY_ASSIGN(auto net, find_network(nets, mode));
+    TRY_ASSIGN(auto net, nets.find(mode));
     if (net.driver == "host" || net.driver == "null") {
       req["mode"] = net.driver == "host" ? "host" : "none";
     } else {

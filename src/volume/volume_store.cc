@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <sys/mount.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 
 #include "base/clock.h"
@@ -17,26 +16,6 @@ namespace {
 
 // Docker's errNameConflict, which its conflict messages wrap.
 constexpr std::string_view kNameConflict = "volume name must be unique";
-
-Result<std::string> random_hex64() {
-  unsigned char bytes[32];
-  size_t got = 0;
-  while (got < sizeof bytes) {
-    ssize_t n = ::getrandom(bytes + got, sizeof bytes - got, 0);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail_sys("getrandom");
-    }
-    got += static_cast<size_t>(n);
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
-}
 
 Result<std::map<std::string, std::string>> string_map(const std::string& text, std::string_view what) {
   TRY_ASSIGN(Json j, parse_json(text, what));
@@ -116,7 +95,7 @@ Result<VolumeRecord> VolumeStore::create(VolumeRecord v) {
   if (v.driver != "local")
     return fail(ErrorKind::NotFound, "error looking up volume plugin {}: plugin \"{}\" not found", v.driver, v.driver);
   if (v.name.empty()) {
-    TRY_ASSIGN(v.name, random_hex64());
+    v.name = random_hex_id();
     v.anonymous = true;
     v.labels.emplace("com.docker.volume.anonymous", "");
   }

@@ -1,9 +1,9 @@
 // network create, ls, inspect, rm, prune, connect, disconnect.
 #include <algorithm>
 #include <cstdio>
-#include <random>
 
 #include "base/clock.h"
+#include "base/strings.h"
 #include "cli/commands/image_commands.h"
 #include "cli/format/template.h"
 #include "engine/network_setup.h"
@@ -19,19 +19,6 @@ using network::Ipv4;
 using network::Ipv4Prefix;
 using network::NetworkRecord;
 using network::NetworkStore;
-
-std::string new_network_id() {
-  std::random_device rd;
-  std::string id;
-  for (int i = 0; i < 8; ++i) id += fmt::format("{:08x}", rd());
-  return id;
-}
-
-Result<NetworkRecord> find_network(NetworkStore& nets, const std::string& name) {
-  auto r = nets.find(name);
-  if (!r && r.error().kind() == ErrorKind::NotFound) return fail(ErrorKind::NotFound, "network {} not found", name);
-  return r;
-}
 
 // "k=v" values of --opt and --label.
 Result<std::map<std::string, std::string>> key_values(const std::vector<std::string>& values, const char* flag) {
@@ -64,7 +51,7 @@ Result<int> create(Context& ctx, const ParsedFlags& p) {
   if (driver != "bridge") return fail(ErrorKind::NotFound, "plugin \"{}\" not found", driver);
   if (p.boolean("ipv6")) return fail(ErrorKind::NotSupported, "IPv6 networks are not supported yet");
   NetworkRecord net;
-  net.id = new_network_id();
+  net.id = random_hex_id();
   net.name = p.args()[0];
   net.created = now_rfc3339();
   net.internal = p.boolean("internal");
@@ -209,7 +196,7 @@ Result<int> inspect(Context& ctx, const ParsedFlags& p) {
   std::vector<Json> found;
   int rc = 0;
   for (const auto& name : p.args()) {
-    auto n = find_network(nets, name);
+    auto n = nets.find(name);
     if (!n) {
       std::fprintf(stderr, "Error response from daemon: %s\n", n.error().message().c_str());
       rc = 1;
@@ -243,7 +230,7 @@ Result<int> rm(Context& ctx, const ParsedFlags& p) {
   NetworkStore nets(eng->images().db());
   int rc = 0;
   for (const auto& name : p.args()) {
-    auto n = find_network(nets, name);
+    auto n = nets.find(name);
     Result<> r = n ? remove_network(*eng, nets, *n) : Result<>(std::unexpected(n.error()));
     if (!r) {
       if (p.boolean("force") && r.error().kind() == ErrorKind::NotFound) continue;
@@ -296,7 +283,7 @@ Result<int> prune(Context& ctx, const ParsedFlags& p) {
 Result<int> connect(Context& ctx, const ParsedFlags& p) {
   TRY_ASSIGN(auto eng, ctx.engine());
   NetworkStore nets(eng->images().db());
-  TRY_ASSIGN(auto net, find_network(nets, p.args()[0]));
+  TRY_ASSIGN(auto net, nets.find(p.args()[0]));
   TRY_ASSIGN(auto id, eng->resolve(p.args()[1]));
   std::string ip = p.str("ip");
   if (!ip.empty() && !Ipv4::parse(ip)) return fail(ErrorKind::InvalidArgument, "invalid IPv4 address: {}", ip);
@@ -307,7 +294,7 @@ Result<int> connect(Context& ctx, const ParsedFlags& p) {
 Result<int> disconnect(Context& ctx, const ParsedFlags& p) {
   TRY_ASSIGN(auto eng, ctx.engine());
   NetworkStore nets(eng->images().db());
-  TRY_ASSIGN(auto net, find_network(nets, p.args()[0]));
+  TRY_ASSIGN(auto net, nets.find(p.args()[0]));
   TRY_ASSIGN(auto id, eng->resolve(p.args()[1]));
   TRY(engine::disconnect_network(*eng, id, net, p.boolean("force")));
   return 0;
