@@ -41,6 +41,7 @@ std::vector<Command>& commands() {
     for (auto& c : system_commands()) v.push_back(std::move(c));
     for (auto& c : network_commands()) v.push_back(std::move(c));
     for (auto& c : volume_commands()) v.push_back(std::move(c));
+    for (auto& c : build_commands()) v.push_back(std::move(c));
     return v;
   }();
   return all;

@@ -74,6 +74,12 @@ std::vector<Command> stats_commands();  // top, stats, update
 std::vector<Command> system_commands();
 std::vector<Command> network_commands();
 std::vector<Command> volume_commands();
+std::vector<Command> build_commands();  // build, builder prune
+// The image `image_text` names, found locally or pulled as `pull` says
+// (always | missing | never), as run, create and build's FROM get it.
+Result<store::ImageRecord> find_or_pull_image(Context& ctx, const std::string& image_text, const std::string& pull,
+                                              const std::string& platform);
+
 // network prune (and system prune): the user-defined networks no container
 // uses; returns their names.
 Result<std::vector<std::string>> prune_networks(engine::Engine& eng, const std::vector<std::string>& filters);

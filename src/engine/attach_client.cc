@@ -114,8 +114,8 @@ Result<AttachResult> attach(const std::string& socket_path, const AttachOptions&
       reader.feed(std::string_view(buf, static_cast<size_t>(n)));
       while (auto f = reader.next()) {
         switch (f->first) {
-          case Frame::Stdout: (void)write_all(1, f->second, "stdout"); break;
-          case Frame::Stderr: (void)write_all(2, f->second, "stderr"); break;
+          case Frame::Stdout: (void)write_all(o.stdout_fd, f->second, "stdout"); break;
+          case Frame::Stderr: (void)write_all(o.stderr_fd, f->second, "stderr"); break;
           case Frame::Error: result.error = f->second; break;
           case Frame::Exit:
             result.exit_code = std::atoi(f->second.c_str());

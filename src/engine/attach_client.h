@@ -15,6 +15,9 @@ struct AttachOptions {
   // Docker's --sig-proxy (without a tty): signals this process gets are
   // passed to the container instead of ending the client.
   bool proxy_signals = false;
+  // Where the container's output goes (the builder gives a pipe).
+  int stdout_fd = 1;
+  int stderr_fd = 2;
 };
 
 struct AttachResult {

@@ -6,8 +6,8 @@
 #include "base/clock.h"
 #include "base/fd.h"
 #include "image/changes.h"
+#include "engine/layer_commit.h"
 #include "layer/diff.h"
-#include "store/gc.h"
 
 namespace hako::engine {
 namespace {
@@ -27,19 +27,6 @@ Result<> with_rootfs(Engine& engine, const std::string& id, Fn&& fn) {
   return r;
 }
 
-// Copies a file's bytes into a blob writer.
-Result<> copy_into(int fd, store::BlobWriter& w) {
-  char buf[1 << 16];
-  if (::lseek(fd, 0, SEEK_SET) < 0) return fail_sys("seek");
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail_sys("read layer");
-    if (n == 0) return {};
-    TRY(w.write(std::string_view(buf, static_cast<size_t>(n))));
-  }
-}
-
 }  // namespace
 
 Result<> export_container(Engine& engine, const std::string& id, int fd) {
@@ -54,30 +41,6 @@ Result<std::string> commit_container(Engine& engine, const std::string& id, cons
   TRY_ASSIGN(auto ci, engine.info(id));
   TRY_ASSIGN(auto image, images.db().get_image(ci.record.image_id));
   TRY_ASSIGN(auto config, images.config(image));
-  std::string parent_manifest_digest;
-  TRY_ASSIGN(auto manifest, images.manifest(image, &parent_manifest_digest));
-  bool paused_here = false;
-  if (o.pause && ci.status == "running") paused_here = engine.pause(id).has_value();
-
-  auto& snaps = images.snapshots();
-  std::optional<std::string> lower;
-  if (snaps.driver() == layer::Driver::Vfs && !image.layers.empty()) lower = snaps.layer_dir(image.layers.back());
-  std::string tmp = images.root() + "/ingest/commit-" + id.substr(0, 12) + ".tar.gz";
-  UniqueFd out(::open(tmp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-  if (!out) return fail_sys("create " + tmp);
-  auto digests = layer::write_layer(lower, snaps.changes_dir(id), out.get(), layer::Compression::Gzip);
-  if (paused_here) (void)engine.unpause(id);
-  if (!digests) {
-    ::unlink(tmp.c_str());
-    return std::unexpected(digests.error());
-  }
-
-  TRY_ASSIGN(auto lock, store::writer_lock(images.root()));
-  TRY_ASSIGN(auto writer, images.blobs().begin_write());
-  auto copied = copy_into(out.get(), writer);
-  ::unlink(tmp.c_str());
-  TRY(copied);
-  TRY_ASSIGN(auto blob, writer.commit());
 
   // The new config: the image's, with the container's command and the
   // requested changes, one more layer and one more history entry.
@@ -90,33 +53,21 @@ Result<std::string> commit_container(Engine& engine, const std::string& id, cons
   std::string now = now_rfc3339();
   config.created = now;
   if (!o.author.empty()) config.author = o.author;
-  config.diff_ids.push_back(digests->diff_id);
-  oci::History h;
-  h.created = now;
-  h.author = o.author;
-  h.comment = o.message;
-  config.history.push_back(h);
-  std::string config_json = oci::to_json(config).dump();
-  TRY_ASSIGN(auto config_digest, images.blobs().put(config_json));
 
-  oci::Manifest m = manifest;
-  if (m.media_type.empty()) m.media_type = oci::media::kManifest;
-  bool docker = m.media_type == oci::media::kDockerManifest;
-  m.config = {docker ? oci::media::kDockerConfig : oci::media::kConfig, config_digest.to_string(),
-              static_cast<int64_t>(config_json.size())};
-  oci::Descriptor layer_desc;
-  layer_desc.media_type = docker ? oci::media::kDockerLayerGzip : oci::media::kLayerGzip;
-  layer_desc.digest = blob.to_string();
-  layer_desc.size = static_cast<int64_t>(digests->size);
-  m.layers.push_back(layer_desc);
-  m.annotations.clear();
-  std::string manifest_json = oci::to_json(m).dump();
-  TRY_ASSIGN(auto manifest_digest, images.blobs().put(manifest_json));
-  std::vector<std::string> names;
-  if (!o.name.empty()) names.push_back(o.name);
-  image::Platform platform{config.os, config.architecture, config.variant};
-  TRY_ASSIGN(auto added, images.add_image(manifest_digest, m.media_type, platform, names, {}));
-  return added.id;
+  LayerCommit c;
+  c.parent = &image;
+  c.changes_dir = images.snapshots().changes_dir(id);
+  c.config = std::move(config);
+  c.history.created = now;
+  c.history.author = o.author;
+  c.history.comment = o.message;
+  if (!o.name.empty()) c.names.push_back(o.name);
+  bool paused_here = false;
+  if (o.pause && ci.status == "running") paused_here = engine.pause(id).has_value();
+  auto committed = commit_layer(images, std::move(c));
+  if (paused_here) (void)engine.unpause(id);
+  if (!committed) return std::unexpected(committed.error());
+  return committed->id;
 }
 
 }  // namespace hako::engine

@@ -110,6 +110,18 @@ CREATE TABLE volumes (
   anonymous INTEGER NOT NULL
 ) STRICT;
 )sql",
+    // 5: the build cache (engine/build_cache.h): a step's cache key to the
+    // image that holds its result. Cached results are images without
+    // names, hidden from `images` and reclaimed by `builder prune`.
+    R"sql(
+CREATE TABLE build_cache (
+  key TEXT PRIMARY KEY,
+  image_id TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  last_used INTEGER NOT NULL
+) STRICT;
+CREATE INDEX build_cache_by_image ON build_cache(image_id);
+)sql",
 };
 
 Result<Metadata> Metadata::open(const std::string& path) {

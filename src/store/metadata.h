@@ -58,7 +58,7 @@ struct ContainerRecord {
 
 class Metadata {
  public:
-  static constexpr int kSchemaVersion = 4;
+  static constexpr int kSchemaVersion = 5;
 
   // Opens or creates the database and brings its schema up to date. A
   // database from a newer hako is NotSupported rather than guessed at.

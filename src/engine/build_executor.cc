@@ -1,0 +1,280 @@
+#include "engine/build_executor.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <set>
+#include <thread>
+
+#include "base/files.h"
+#include "base/strings.h"
+#include "engine/attach_client.h"
+#include "engine/layer_commit.h"
+#include "engine/run_container.h"
+#include "store/digest.h"
+
+namespace hako::engine {
+namespace {
+
+std::string scratch_key() { return "build-" + random_hex_id().substr(0, 24); }
+
+// A snapshot for the length of a step, removed however the step ends.
+class ScratchSnapshot {
+ public:
+  ScratchSnapshot(layer::Snapshots& snaps, std::string key) : snaps_(snaps), key_(std::move(key)) {}
+  ~ScratchSnapshot() { (void)snaps_.remove(key_); }
+  const std::string& key() const { return key_; }
+
+ private:
+  layer::Snapshots& snaps_;
+  std::string key_;
+};
+
+}  // namespace
+
+Result<store::ImageRecord> BuildExecutor::record_for(const build::ImageState& state) {
+  auto& images = engine_.images();
+  if (!state.image_id.empty()) return images.db().get_image(state.image_id);
+  oci::ImageConfig empty = state.config;
+  empty.diff_ids.clear();
+  TRY_ASSIGN(auto id, commit_config(images, nullptr, empty, {}));
+  return images.db().get_image(id);
+}
+
+Result<build::ImageState> BuildExecutor::base_image(const std::string& ref, const std::string& platform, bool pull) {
+  std::lock_guard lock(mu_);
+  TRY_ASSIGN(auto record, puller_(ref, platform, pull));
+  build::ImageState s;
+  s.image_id = record.id;
+  TRY_ASSIGN(s.config, engine_.images().config(record));
+  return s;
+}
+
+Result<build::StepResult> BuildExecutor::run(const build::ImageState& parent, const build::RunStep& step,
+                                             const oci::History& history, const build::OutputSink& output) {
+  std::unique_lock lock(mu_);
+  TRY_ASSIGN(auto record, record_for(parent));
+  // The container gets the step's environment, user and directory; nothing
+  // of the image that only matters for `run` (volumes, healthcheck).
+  oci::ImageConfig config = parent.config;
+  config.config.env.clear();
+  config.config.volumes.clear();
+  config.config.healthcheck.reset();
+  config.config.cmd.reset();
+  config.config.entrypoint.reset();
+  config.config.working_dir = step.workdir;
+  config.config.user = step.user;
+  RunOptions o;
+  o.image = record.id;
+  o.command = step.args;
+  o.entrypoint = "";
+  o.env = step.env;
+  o.user = step.user;
+  o.workdir = step.workdir;
+  o.network = step.network;
+  o.log_driver = "none";
+  for (const auto& m : step.mounts) {
+    if (m.type == build::StepMount::Type::Tmpfs) {
+      o.mounts.push_back("type=tmpfs,target=" + m.target +
+                         (m.tmpfs_size ? fmt::format(",tmpfs-size={}", m.tmpfs_size) : ""));
+    } else {
+      o.mounts.push_back("type=bind,source=" + m.source + ",target=" + m.target + (m.readonly ? ",readonly" : ""));
+    }
+  }
+  TRY_ASSIGN(auto id, create_container(engine_, o, record, config));
+  auto cleanup = [&] { (void)engine_.remove(id, true); };
+  auto started = engine_.start(id, /*wait_for_attach=*/true);
+  if (!started) {
+    cleanup();
+    return std::unexpected(started.error());
+  }
+  std::string socket = engine_.attach_socket(id);
+  lock.unlock();
+
+  // The container's output comes through a pipe to `output`, line by line
+  // or as it arrives.
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC) != 0) {
+    cleanup();
+    return fail_sys("pipe");
+  }
+  UniqueFd read_end(p[0]), write_end(p[1]);
+  std::thread reader([&] {
+    char buf[8192];
+    for (;;) {
+      ssize_t n = ::read(read_end.get(), buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;
+      if (output) output(std::string_view(buf, static_cast<size_t>(n)));
+    }
+  });
+  AttachOptions a;
+  a.send_start = true;
+  a.stdout_fd = write_end.get();
+  a.stderr_fd = write_end.get();
+  auto attached = attach(socket, a);
+  write_end.reset();
+  reader.join();
+
+  lock.lock();
+  if (!attached) {
+    cleanup();
+    return std::unexpected(attached.error());
+  }
+  if (!attached->error.empty()) {
+    cleanup();
+    return fail(ErrorKind::Internal, "{}", attached->error);
+  }
+  build::StepResult r;
+  r.exit_code = attached->exit_code;
+  if (r.exit_code != 0) {
+    cleanup();
+    return r;
+  }
+  (void)engine_.wait(id);
+  LayerCommit c;
+  c.parent = parent.image_id.empty() ? nullptr : &record;
+  c.changes_dir = engine_.images().snapshots().changes_dir(id);
+  c.config = parent.config;
+  c.history = history;
+  c.skip_empty = true;
+  auto committed = commit_layer(engine_.images(), std::move(c));
+  cleanup();
+  if (!committed) return std::unexpected(committed.error());
+  r.image_id = committed->id;
+  return r;
+}
+
+Result<build::StepResult> BuildExecutor::change_files(const build::ImageState& parent, const oci::History& history,
+                                                      const build::FilesChange& change) {
+  std::lock_guard lock(mu_);
+  auto& snaps = engine_.images().snapshots();
+  TRY_ASSIGN(auto record, record_for(parent));
+  ScratchSnapshot scratch(snaps, scratch_key());
+  TRY(snaps.prepare(scratch.key(), record.layers));
+  TRY_ASSIGN(auto rootfs, snaps.mount(scratch.key(), record.layers));
+  auto changed = change(rootfs);
+  (void)snaps.unmount(scratch.key());
+  TRY(changed);
+  LayerCommit c;
+  c.parent = parent.image_id.empty() ? nullptr : &record;
+  c.changes_dir = snaps.changes_dir(scratch.key());
+  c.config = parent.config;
+  c.history = history;
+  c.skip_empty = true;
+  TRY_ASSIGN(auto committed, commit_layer(engine_.images(), std::move(c)));
+  return build::StepResult{committed.id, 0};
+}
+
+Result<> BuildExecutor::read_files(const build::ImageState& state, const build::FilesReader& read) {
+  std::lock_guard lock(mu_);
+  auto& snaps = engine_.images().snapshots();
+  TRY_ASSIGN(auto record, record_for(state));
+  ScratchSnapshot scratch(snaps, scratch_key());
+  TRY(snaps.prepare(scratch.key(), record.layers));
+  TRY_ASSIGN(auto rootfs, snaps.mount(scratch.key(), record.layers));
+  auto r = read(rootfs);
+  (void)snaps.unmount(scratch.key());
+  return r;
+}
+
+Result<std::string> BuildExecutor::finish(const build::ImageState& state, const std::vector<std::string>& tags) {
+  std::lock_guard lock(mu_);
+  TRY_ASSIGN(auto record, record_for(state));
+  oci::ImageConfig config = state.config;
+  config.created = config.history.empty() ? config.created : config.history.back().created;
+  return commit_config(engine_.images(), state.image_id.empty() ? nullptr : &record, config, tags);
+}
+
+Result<> BuildExecutor::tag(const std::string& image_id, const std::vector<std::string>& tags) {
+  std::lock_guard lock(mu_);
+  for (const auto& t : tags) TRY(engine_.images().db().tag(t, image_id));
+  return {};
+}
+
+Result<oci::ImageConfig> BuildExecutor::image_config(const std::string& image_id) {
+  std::lock_guard lock(mu_);
+  TRY_ASSIGN(auto record, engine_.images().db().get_image(image_id));
+  return engine_.images().config(record);
+}
+
+std::optional<std::string> BuildExecutor::cache_get(const std::string& key) {
+  std::lock_guard lock(mu_);
+  auto& db = engine_.images().db();
+  auto st = db.db().query("SELECT image_id FROM build_cache WHERE key = ?", key);
+  if (!st) return std::nullopt;
+  auto row = st->step();
+  if (!row || !*row) return std::nullopt;
+  std::string id = st->text(0);
+  // An image removed since (rmi, prune) is no hit: the step runs again.
+  if (!db.get_image(id)) {
+    (void)db.db().run("DELETE FROM build_cache WHERE image_id = ?", id);
+    return std::nullopt;
+  }
+  return id;
+}
+
+Result<> BuildExecutor::cache_put(const std::string& key, const std::string& image_id) {
+  std::lock_guard lock(mu_);
+  int64_t now = ::time(nullptr);
+  return engine_.images().db().db().run(
+      "INSERT INTO build_cache (key, image_id, created, last_used) VALUES (?, ?, ?, ?) "
+      "ON CONFLICT(key) DO UPDATE SET image_id = excluded.image_id, last_used = excluded.last_used",
+      key, image_id, now, now);
+}
+
+Result<std::string> BuildExecutor::cache_mount_dir(const std::string& id) {
+  std::string dir = engine_.root() + "/build-cache/mounts/" + store::sha256_of(id).hex.substr(0, 32);
+  TRY(make_dirs(dir, 0755));
+  return dir;
+}
+
+namespace {
+
+// Cached step images: those the cache names, that have no name of their own.
+Result<std::vector<store::ImageRecord>> cached_images(image::ImageStore& images) {
+  TRY_ASSIGN(auto st, images.db().db().query("SELECT DISTINCT image_id FROM build_cache"));
+  std::vector<std::string> ids;
+  for (;;) {
+    TRY_ASSIGN(bool row, st.step());
+    if (!row) break;
+    ids.push_back(st.text(0));
+  }
+  std::vector<store::ImageRecord> out;
+  for (const auto& id : ids) {
+    auto rec = images.db().get_image(id);
+    if (!rec || !rec->names.empty()) continue;
+    out.push_back(std::move(*rec));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<uint64_t> prune_build_cache(image::ImageStore& images, const std::vector<std::string>& in_use_images) {
+  std::set<std::string> in_use(in_use_images.begin(), in_use_images.end());
+  TRY_ASSIGN(auto cached, cached_images(images));
+  uint64_t freed = 0;
+  for (const auto& rec : cached) {
+    if (in_use.count(rec.id)) continue;
+    TRY_ASSIGN(auto size, images.image_size(rec));
+    freed += static_cast<uint64_t>(size);
+    TRY(images.delete_image(rec.id));
+  }
+  TRY(images.db().db().run("DELETE FROM build_cache WHERE image_id NOT IN (SELECT id FROM images)"));
+  (void)images.collect_garbage();
+  return freed;
+}
+
+Result<BuildCacheUsage> build_cache_usage(image::ImageStore& images) {
+  TRY_ASSIGN(auto cached, cached_images(images));
+  BuildCacheUsage u;
+  for (const auto& rec : cached) {
+    ++u.entries;
+    TRY_ASSIGN(auto size, images.image_size(rec));
+    u.size += size;
+  }
+  return u;
+}
+
+}  // namespace hako::engine
