@@ -896,7 +896,7 @@ Result<BuildResult> Builder::build(const Dockerfile& dockerfile, const BuildCont
     TRY(executor_.tag(*id, options_.tags));
   } else {
     TRY_ASSIGN(auto made, executor_.finish(out.state, options_.tags));
-    TRY(executor_.cache_put(key, made));
+    TRY(executor_.cache_put(key, made, /*is_result=*/true));
     id = made;
   }
   observer_.log(n, "writing image " + *id);

@@ -77,9 +77,10 @@ class Executor {
   virtual Result<> tag(const std::string& image_id, const std::vector<std::string>& tags) = 0;
   virtual Result<oci::ImageConfig> image_config(const std::string& image_id) = 0;
 
-  // The cache: a step's key to the image holding its result.
+  // The cache: a step's key to the image holding its result. `is_result`:
+  // the build's image itself (shown by `images` even without a name).
   virtual std::optional<std::string> cache_get(const std::string& key) = 0;
-  virtual Result<> cache_put(const std::string& key, const std::string& image_id) = 0;
+  virtual Result<> cache_put(const std::string& key, const std::string& image_id, bool is_result = false) = 0;
   // The directory behind RUN --mount=type=cache,id=ID (kept across builds).
   virtual Result<std::string> cache_mount_dir(const std::string& id) = 0;
 };

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <set>
 #include <thread>
 
@@ -214,13 +215,14 @@ std::optional<std::string> BuildExecutor::cache_get(const std::string& key) {
   return id;
 }
 
-Result<> BuildExecutor::cache_put(const std::string& key, const std::string& image_id) {
+Result<> BuildExecutor::cache_put(const std::string& key, const std::string& image_id, bool is_result) {
   std::lock_guard lock(mu_);
   int64_t now = ::time(nullptr);
   return engine_.images().db().db().run(
-      "INSERT INTO build_cache (key, image_id, created, last_used) VALUES (?, ?, ?, ?) "
-      "ON CONFLICT(key) DO UPDATE SET image_id = excluded.image_id, last_used = excluded.last_used",
-      key, image_id, now, now);
+      "INSERT INTO build_cache (key, image_id, is_result, created, last_used) VALUES (?, ?, ?, ?, ?) "
+      "ON CONFLICT(key) DO UPDATE SET image_id = excluded.image_id, is_result = excluded.is_result, "
+      "last_used = excluded.last_used",
+      key, image_id, is_result ? 1 : 0, now, now);
 }
 
 Result<std::string> BuildExecutor::cache_mount_dir(const std::string& id) {
@@ -231,9 +233,12 @@ Result<std::string> BuildExecutor::cache_mount_dir(const std::string& id) {
 
 namespace {
 
-// Cached step images: those the cache names, that have no name of their own.
+// Cached step images: those the cache names, that have no name of their
+// own and are no build's result.
 Result<std::vector<store::ImageRecord>> cached_images(image::ImageStore& images) {
-  TRY_ASSIGN(auto st, images.db().db().query("SELECT DISTINCT image_id FROM build_cache"));
+  TRY_ASSIGN(auto st, images.db().db().query(
+                          "SELECT DISTINCT image_id FROM build_cache WHERE image_id NOT IN "
+                          "(SELECT image_id FROM build_cache WHERE is_result = 1)"));
   std::vector<std::string> ids;
   for (;;) {
     TRY_ASSIGN(bool row, st.step());
@@ -253,26 +258,36 @@ Result<std::vector<store::ImageRecord>> cached_images(image::ImageStore& images)
 
 Result<uint64_t> prune_build_cache(image::ImageStore& images, const std::vector<std::string>& in_use_images) {
   std::set<std::string> in_use(in_use_images.begin(), in_use_images.end());
+  TRY_ASSIGN(auto before, build_cache_usage(images));
   TRY_ASSIGN(auto cached, cached_images(images));
-  uint64_t freed = 0;
-  for (const auto& rec : cached) {
-    if (in_use.count(rec.id)) continue;
-    TRY_ASSIGN(auto size, images.image_size(rec));
-    freed += static_cast<uint64_t>(size);
-    TRY(images.delete_image(rec.id));
-  }
+  for (const auto& rec : cached)
+    if (!in_use.count(rec.id)) TRY(images.delete_image(rec.id));
   TRY(images.db().db().run("DELETE FROM build_cache WHERE image_id NOT IN (SELECT id FROM images)"));
   (void)images.collect_garbage();
-  return freed;
+  TRY_ASSIGN(auto after, build_cache_usage(images));
+  return static_cast<uint64_t>(std::max<int64_t>(0, before.size - after.size));
+}
+
+Result<std::set<std::string>> build_cache_images(image::ImageStore& images) {
+  TRY_ASSIGN(auto cached, cached_images(images));
+  std::set<std::string> out;
+  for (const auto& rec : cached) out.insert(rec.id);
+  return out;
 }
 
 Result<BuildCacheUsage> build_cache_usage(image::ImageStore& images) {
   TRY_ASSIGN(auto cached, cached_images(images));
+  TRY_ASSIGN(auto all, images.db().list_images());
+  std::set<std::string> cache_ids, named_layers, cache_layers;
+  for (const auto& rec : cached) cache_ids.insert(rec.id);
+  for (const auto& im : all)
+    for (const auto& l : im.layers) (cache_ids.count(im.id) ? cache_layers : named_layers).insert(l);
   BuildCacheUsage u;
-  for (const auto& rec : cached) {
-    ++u.entries;
-    TRY_ASSIGN(auto size, images.image_size(rec));
-    u.size += size;
+  u.entries = static_cast<int64_t>(cached.size());
+  for (const auto& l : cache_layers) {
+    if (named_layers.count(l)) continue;
+    auto layer = images.db().layer_by_chain_id(l);
+    if (layer) u.size += layer->size;
   }
   return u;
 }

@@ -10,6 +10,7 @@
 #pragma once
 #include <functional>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "build/executor.h"
@@ -36,7 +37,7 @@ class BuildExecutor : public build::Executor {
   Result<> tag(const std::string& image_id, const std::vector<std::string>& tags) override;
   Result<oci::ImageConfig> image_config(const std::string& image_id) override;
   std::optional<std::string> cache_get(const std::string& key) override;
-  Result<> cache_put(const std::string& key, const std::string& image_id) override;
+  Result<> cache_put(const std::string& key, const std::string& image_id, bool is_result) override;
   Result<std::string> cache_mount_dir(const std::string& id) override;
 
  private:
@@ -53,10 +54,15 @@ class BuildExecutor : public build::Executor {
 
 // What `builder prune` and `system prune` reclaim: every cached step image
 // that has no name and no container, then the blobs and layers nothing
-// uses. Returns the bytes freed.
+// uses. Returns the bytes freed (the layers only those images held).
 Result<uint64_t> prune_build_cache(image::ImageStore& images, const std::vector<std::string>& in_use_images);
 
-// Count and size of the cached step images (system df's "Build Cache").
+// The cached step images (without names): `images` hides them unless -a,
+// dangling-image prune leaves them to `builder prune`.
+Result<std::set<std::string>> build_cache_images(image::ImageStore& images);
+
+// Count of the cached step images and the size of the layers only they
+// hold (system df's "Build Cache": what `builder prune` would free).
 struct BuildCacheUsage {
   int64_t entries = 0;
   int64_t size = 0;

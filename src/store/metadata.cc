@@ -110,13 +110,15 @@ CREATE TABLE volumes (
   anonymous INTEGER NOT NULL
 ) STRICT;
 )sql",
-    // 5: the build cache (engine/build_cache.h): a step's cache key to the
-    // image that holds its result. Cached results are images without
-    // names, hidden from `images` and reclaimed by `builder prune`.
+    // 5: the build cache (engine/build_executor.h): a step's cache key to
+    // the image that holds its result. Step results are images without
+    // names, hidden from `images` and reclaimed by `builder prune`; a
+    // build's own result (is_result) is an image like any other.
     R"sql(
 CREATE TABLE build_cache (
   key TEXT PRIMARY KEY,
   image_id TEXT NOT NULL,
+  is_result INTEGER NOT NULL,
   created INTEGER NOT NULL,
   last_used INTEGER NOT NULL
 ) STRICT;

@@ -239,7 +239,7 @@ Result<int> builder_prune(Context& ctx, const ParsedFlags& p) {
   std::vector<std::string> in_use;
   for (const auto& c : containers) in_use.push_back(c.record.image_id);
   TRY_ASSIGN(auto freed, engine::prune_build_cache(eng->images(), in_use));
-  std::printf("Total:\t%s\n", human_size(static_cast<double>(freed)).c_str());
+  std::printf("Total reclaimed space: %s\n", human_size(static_cast<double>(freed)).c_str());
   return 0;
 }
 

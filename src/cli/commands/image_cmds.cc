@@ -3,9 +3,11 @@
 
 #include <cstdio>
 #include <iostream>
+#include <set>
 
 #include "base/clock.h"
 #include "base/fd.h"
+#include "engine/build_executor.h"
 #include "engine/events.h"
 #include "cli/commands/image_commands.h"
 #include "cli/format/template.h"
@@ -122,7 +124,13 @@ Result<PruneResult> prune_images(image::ImageStore& store, bool all, std::option
   TRY_ASSIGN(auto images, store.db().list_images());
   TRY_ASSIGN(auto containers, store.db().list_containers());
   PruneResult out;
+  // Dangling-image prune leaves the build cache to `builder prune`.
+  std::set<std::string> cache;
+  if (!all) {
+    TRY_ASSIGN(cache, engine::build_cache_images(store));
+  }
   for (const auto& im : images) {
+    if (cache.count(im.id)) continue;
     bool used = false;
     for (const auto& c : containers) used = used || c.image_id == im.id;
     if (used) continue;

@@ -10,6 +10,7 @@
 #include "cli/commands/image_commands.h"
 #include "cli/format/template.h"
 #include "cli/units.h"
+#include "engine/build_executor.h"
 #include "image/reference.h"
 
 namespace hako::cli {
@@ -71,9 +72,15 @@ Result<int> images(Context& ctx, const ParsedFlags& p) {
   bool no_trunc = p.boolean("no-trunc");
   std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.created > b.created; });
 
+  // Cached build steps are intermediate images: shown with -a only.
+  std::set<std::string> hidden;
+  if (!p.boolean("all")) {
+    TRY_ASSIGN(hidden, engine::build_cache_images(*store));
+  }
   std::vector<Json> rows;
   std::set<std::string> seen_ids;
   for (const auto& im : all) {
+    if (hidden.count(im.id)) continue;
     auto tags = image::ImageStore::tags_of(im);
     auto digests = image::ImageStore::digests_of(im);
     bool dangling = tags.empty();

@@ -17,6 +17,7 @@
 #include "cli/format/template.h"
 #include "cli/units.h"
 #include "cli/version.h"
+#include "engine/build_executor.h"
 #include "engine/volumes.h"
 #include "layer/snapshots.h"
 #include "volume/volume_store.h"
@@ -209,8 +210,13 @@ Result<int> system_prune(Context& ctx, const ParsedFlags& p) {
     for (const auto& l : images.lines) std::printf("%s\n", l.c_str());
     std::printf("\n");
   }
+  std::vector<std::string> in_use;
+  TRY_ASSIGN(auto live, eng->list());
+  for (const auto& c : live) in_use.push_back(c.record.image_id);
+  TRY_ASSIGN(auto cache_freed, engine::prune_build_cache(eng->images(), in_use));
   std::printf("Total reclaimed space: %s\n",
-              human_size(static_cast<double>(containers.reclaimed + images.reclaimed)).c_str());
+              human_size(static_cast<double>(containers.reclaimed + images.reclaimed +
+                                             static_cast<int64_t>(cache_freed))).c_str());
   return 0;
 }
 
@@ -223,6 +229,10 @@ Result<int> system_df(Context& ctx, const ParsedFlags& p) {
   TRY_ASSIGN(auto eng, ctx.engine());
   auto& db = eng->images().db();
   TRY_ASSIGN(auto images, db.list_images());
+  // Cached build steps count as build cache, not images.
+  TRY_ASSIGN(auto cache_ids, engine::build_cache_images(eng->images()));
+  TRY_ASSIGN(auto cache_usage, engine::build_cache_usage(eng->images()));
+  std::erase_if(images, [&](const store::ImageRecord& im) { return cache_ids.count(im.id) > 0; });
   TRY_ASSIGN(auto all, eng->list());
   std::set<std::string> used_images;
   for (const auto& ci : all) used_images.insert(ci.record.image_id);
@@ -279,7 +289,9 @@ Result<int> system_df(Context& ctx, const ParsedFlags& p) {
       {{"Type", "Local Volumes"}, {"TotalCount", volumes.size()}, {"Active", active_volumes},
        {"Size", human_size(static_cast<double>(volumes_total))},
        {"Reclaimable", percent_of(volumes_reclaimable, volumes_total)}},
-      {{"Type", "Build Cache"}, {"TotalCount", 0}, {"Active", 0}, {"Size", "0B"}, {"Reclaimable", "0B"}}};
+      {{"Type", "Build Cache"}, {"TotalCount", cache_usage.entries}, {"Active", 0},
+       {"Size", human_size(static_cast<double>(cache_usage.size))},
+       {"Reclaimable", human_size(static_cast<double>(cache_usage.size))}}};
   static const std::map<std::string, std::string> headers = {
       {"Type", "TYPE"}, {"TotalCount", "TOTAL"}, {"Active", "ACTIVE"}, {"Size", "SIZE"}, {"Reclaimable", "RECLAIMABLE"},
       {"ID", "CONTAINER ID"}, {"Image", "IMAGE"}, {"Names", "NAMES"}, {"Status", "STATUS"},
