@@ -622,8 +622,11 @@ class StageBuild {
     }
     TRY_ASSIGN(auto dest, word(c.dest));
     std::string wd = state_.config.config.working_dir.empty() ? "/" : state_.config.config.working_dir;
-    spec.dest_is_dir = dest.ends_with("/") || dest == "." || dest.ends_with("/.") ||
-                       (c.sources.size() + c.source_heredocs.size()) > 1;
+    spec.dest_is_dir = dest.ends_with("/") || dest == "." || dest.ends_with("/.");
+    if (c.sources.size() + c.source_heredocs.size() > 1 && !spec.dest_is_dir)
+      return fail(ErrorKind::InvalidArgument,
+                  "When using {} with more than one source file, the destination must be a directory and end with a /",
+                  kw);
     spec.dest = clean_abs(path_join(wd, dest));
     if (!c.chmod.empty()) {
       TRY_ASSIGN(spec.chmod, parse_chmod(c.chmod));
