@@ -4,7 +4,9 @@
 # store, then run containers from it: one in the foreground that reports
 # who and where it is (hostname, pid 1, its memory limit), and one detached
 # whose logs are read before it is stopped and removed; then a web server
-# on a network of its own, reached by name and through a published port.
+# on a network of its own, reached by name and through a published port;
+# last, examples/hello-web built from its multi-stage Dockerfile, run, read
+# from the host, and rebuilt from the cache.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 "$here/scripts/install-deps.sh"
@@ -18,7 +20,7 @@ registry_pid=
 had_bridge=0
 ip link show hako0 >/dev/null 2>&1 && had_bridge=1
 cleanup() {
-  HAKO_ROOT=$work/store2 "$hako" rm -f demo-web demo-site >/dev/null 2>&1 || true
+  HAKO_ROOT=$work/store2 "$hako" rm -f demo-web demo-site demo-hello >/dev/null 2>&1 || true
   HAKO_ROOT=$work/store2 "$hako" network rm demo-net >/dev/null 2>&1 || true
   if [ -n "$registry_pid" ]; then
     kill "$registry_pid" 2>/dev/null || true
@@ -89,3 +91,24 @@ for _ in $(seq 50); do curl -sf http://127.0.0.1:18088/ >/dev/null && break; sle
 show curl -s http://127.0.0.1:18088/
 show "$hako" rm -f demo-site
 show "$hako" network rm demo-net
+
+# Build: examples/hello-web's multi-stage Dockerfile (a build stage renders
+# the site, the final busybox stage has only the result), run it with its
+# port published, read the page from the host, then build it again: every
+# step comes from the cache.
+web_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+show "$hako" tag "127.0.0.1:$port/demo/busybox:1" busybox:latest
+show "$hako" build -t hello-web "$here/examples/hello-web"
+show "$hako" images hello-web
+show "$hako" run -d --name demo-hello -p "127.0.0.1:$web_port:8080" hello-web
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$web_port/" >/dev/null && break; sleep 0.1; done
+show curl -sS --max-time 5 "http://127.0.0.1:$web_port/"
+show curl -sS --max-time 5 "http://127.0.0.1:$web_port/context.txt"
+show "$hako" exec demo-hello id
+echo "\$ time $hako build -t hello-web $here/examples/hello-web"
+start=$EPOCHREALTIME
+"$hako" build -t hello-web "$here/examples/hello-web"
+end=$EPOCHREALTIME
+echo "rebuilt from the cache in $(((${end/./} - ${start/./}) / 1000)) ms"
+echo
+show "$hako" rm -f demo-hello

@@ -140,6 +140,16 @@ int stage_ref(const Shared& sh, const std::string& ref, int before) {
   return -1;
 }
 
+// The steps a stage shows in its progress ([2/4]): FROM and the ones that
+// change files; ENV, LABEL and the like only change the config.
+int shown_steps(const std::vector<Instruction>& instructions) {
+  int n = 0;
+  for (const auto& in : instructions)
+    n += std::holds_alternative<RunCommand>(in.command) || std::holds_alternative<CopyCommand>(in.command) ||
+         std::holds_alternative<WorkdirCommand>(in.command);
+  return n;
+}
+
 class StageBuild {
  public:
   StageBuild(Shared& sh, int index) : sh_(sh), info_(sh.stages[static_cast<size_t>(index)]), lex_(sh.dockerfile.escape) {}
@@ -156,7 +166,7 @@ class StageBuild {
       triggers.push_back(std::move(in));
     }
     state_.config.config.onbuild.clear();
-    total_ = 1 + static_cast<int>(triggers.size() + st.instructions.size());
+    total_ = 1 + shown_steps(triggers) + shown_steps(st.instructions);
     for (const auto& in : triggers) TRY(step(in, true));
     for (const auto& in : st.instructions) TRY(step(in, false));
     return StageOutput{state_, key_};
@@ -171,7 +181,7 @@ class StageBuild {
 
   Result<> from() {
     const Stage& st = *info_.stage;
-    total_ = 1 + static_cast<int>(st.instructions.size());
+    total_ = 1 + shown_steps(st.instructions);
     if (info_.base_stage >= 0) {
       std::lock_guard lock(sh_.mu);
       const auto& out = sh_.outputs.at(info_.base_stage);
@@ -290,10 +300,9 @@ class StageBuild {
   }
 
   // Runs a metadata step's progress line around `fn`.
-  // Metadata steps are numbered but not shown, as BuildKit's.
+  // Metadata steps are not shown or numbered, as in BuildKit.
   template <typename Fn>
   Result<> meta_step(const std::string&, Fn&& fn) {
-    ++number_;
     return fn();
   }
 
@@ -522,6 +531,9 @@ class StageBuild {
     rs.user = state_.config.config.user;
     rs.workdir = state_.config.config.working_dir.empty() ? "/" : state_.config.config.working_dir;
     rs.network = c.network.empty() || c.network == "default" ? sh_.options.network : c.network;
+    if (c.security == "insecure")
+      return fail(ErrorKind::PermissionDenied,
+                  "RUN --security=insecure needs the security.insecure entitlement, which hako does not grant");
     std::string mount_part;
     for (const auto& m : c.mounts) {
       TRY_ASSIGN(auto sm, resolve_mount(m, mount_part, rs.env));
@@ -529,7 +541,8 @@ class StageBuild {
     }
     std::string shown = join(rs.args, " ");
     std::string created_by = "RUN " + (args.empty() ? "" : fmt::format("|{}{} ", args.size(), arg_part)) + shown;
-    int n = sh_.observer.begin(label("RUN " + (c.prepend_shell ? (c.args.empty() ? "" : c.args[0]) : json_words(c.args))));
+    // Shown as written (flags included), as BuildKit shows it.
+    int n = sh_.observer.begin(label("RUN" + in.original.substr(std::min(in.original.size(), in.keyword.size()))));
     std::string what = "RUN " + json_words(rs.args) + "\nargs:" + arg_part + "\nnet:" + rs.network + "\nmounts:" +
                        mount_part + "\nuser:" + rs.user + "\nwd:" + rs.workdir;
     return layer_step(n, what, [&]() -> Result<StepResult> {
@@ -652,36 +665,42 @@ class StageBuild {
 
     std::string heredoc_part;
     for (const auto& h : c.source_heredocs) heredoc_part += "\n<<" + h.name + "\n" + h.content;
-    auto copy_from = [&](const std::string& root, const IgnoreMatcher* ignore, const std::string& origin) -> Result<> {
-      CopyPlan plan;
-      std::string digest;
-      if (!spec.sources.empty()) {
-        auto p = plan_copy(root, ignore, spec);
-        if (!p) {
-          sh_.observer.failed(n, p.error().message());
-          return std::unexpected(p.error().context(fmt::format("{} failed", kw)));
-        }
-        plan = std::move(*p);
-        TRY_ASSIGN(digest, hash_copy(root, ignore, spec, plan));
+    auto describe = [&](const std::string& origin, const std::string& digest) {
+      return fmt::format("{} {}\nfrom:{}\ncontent:{}\nheredocs:{}\ndest:{}{}\nchown:{}\nchmod:{}\nparents:{}\nunpack:{}"
+                         "\nexcludes:{}",
+                         kw, json_words(spec.sources), origin, digest, heredoc_part, spec.dest,
+                         spec.dest_is_dir ? "/" : "", chown, c.chmod, spec.parents, spec.unpack_archives,
+                         json_words(spec.excludes));
+    };
+    auto plan_in = [&](const std::string& root, const IgnoreMatcher* ignore) -> Result<CopyPlan> {
+      if (spec.sources.empty()) return CopyPlan{};
+      auto p = plan_copy(root, ignore, spec);
+      if (!p) {
+        sh_.observer.failed(n, p.error().message());
+        return std::unexpected(p.error().context(fmt::format("{} failed", kw)));
       }
-      std::string what = fmt::format("{} {}\nfrom:{}\ncontent:{}\nheredocs:{}\ndest:{}{}\nchown:{}\nchmod:{}\nparents:{}\nunpack:{}",
-                                     kw, json_words(spec.sources), origin, digest, heredoc_part, spec.dest,
-                                     spec.dest_is_dir ? "/" : "", chown, c.chmod, spec.parents, spec.unpack_archives);
-      return layer_step(n, what, [&]() -> Result<StepResult> {
-        return sh_.executor.change_files(state_, layer_history(created_by + " # buildkit"),
-                                         [&](const std::string& rootfs) -> Result<> {
-                                           TRY_ASSIGN(auto owner, resolve_chown(rootfs, chown));
-                                           TRY(apply_copy(root, ignore, spec, plan, rootfs, owner));
-                                           for (const auto& h : c.source_heredocs)
-                                             TRY(write_heredoc_file(rootfs, spec, h, owner));
-                                           return {};
-                                         });
-      });
+      return p;
+    };
+    auto copy_into = [&](const std::string& root, const IgnoreMatcher* ignore, const CopyPlan& plan) {
+      return sh_.executor.change_files(state_, layer_history(created_by + " # buildkit"),
+                                       [&](const std::string& rootfs) -> Result<> {
+                                         TRY_ASSIGN(auto owner, resolve_chown(rootfs, chown));
+                                         TRY(apply_copy(root, ignore, spec, plan, rootfs, owner));
+                                         for (const auto& h : c.source_heredocs)
+                                           TRY(write_heredoc_file(rootfs, spec, h, owner));
+                                         return {};
+                                       });
     };
 
     if (from.empty()) {
+      // From the context: the key holds the sources' names, modes and contents.
       const IgnoreMatcher* ignore = sh_.context.ignore ? &*sh_.context.ignore : nullptr;
-      return copy_from(sh_.context.dir, ignore, "context");
+      TRY_ASSIGN(auto plan, plan_in(sh_.context.dir, ignore));
+      std::string digest;
+      if (!plan.items.empty()) {
+        TRY_ASSIGN(digest, hash_copy(sh_.context.dir, ignore, spec, plan));
+      }
+      return layer_step(n, describe("context", digest), [&]() { return copy_into(sh_.context.dir, ignore, plan); });
     }
     ImageState source;
     int ref = stage_ref(sh_, from, info_.index);
@@ -696,17 +715,23 @@ class StageBuild {
       }
       source = std::move(*base);
     }
-    std::string origin = "image:" + source.image_id;
     if (source.image_id.empty()) {
       // A scratch stage with no layer: nothing to copy from.
       return fail(ErrorKind::NotFound, "{} --from={}: the stage has no files", kw, from);
     }
-    Result<> inner;
-    TRY(sh_.executor.read_files(source, [&](const std::string& root) -> Result<> {
-      inner = copy_from(root, nullptr, origin);
-      return {};
-    }));
-    return inner;
+    // From a stage or an image: its id (a digest of its config, which lists
+    // its layers' digests) stands for its files, so a cached step needs no
+    // mount and no hashing.
+    return layer_step(n, describe("image:" + source.image_id, ""), [&]() -> Result<StepResult> {
+      std::optional<Result<StepResult>> inner;
+      TRY(sh_.executor.read_files(source, [&](const std::string& root) -> Result<> {
+        auto plan = plan_in(root, nullptr);
+        if (!plan) return std::unexpected(plan.error());
+        inner = copy_into(root, nullptr, *plan);
+        return {};
+      }));
+      return *inner;
+    });
   }
 
   Shared& sh_;

@@ -1,12 +1,16 @@
 #include "engine/build_executor.h"
 
 #include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <set>
 #include <thread>
 
+#include "base/fd.h"
 #include "base/files.h"
 #include "base/strings.h"
 #include "engine/attach_client.h"
@@ -30,6 +34,59 @@ class ScratchSnapshot {
   layer::Snapshots& snaps_;
   std::string key_;
 };
+
+int open_in(int root_fd, const std::string& rel, int flags) {
+  struct open_how how {};
+  how.flags = static_cast<uint64_t>(flags | O_CLOEXEC);
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  return static_cast<int>(::syscall(SYS_openat2, root_fd, rel.c_str(), &how, sizeof how));
+}
+
+// Whether `rel` exists in the image made of `layers` (overlay: the topmost
+// layer that has the path decides; a whiteout there means deleted; vfs: the
+// top layer is the whole tree).
+bool exists_in_layers(const layer::Snapshots& snaps, const std::vector<std::string>& layers, const std::string& rel) {
+  for (auto it = layers.rbegin(); it != layers.rend(); ++it) {
+    UniqueFd root(::open(snaps.layer_dir(*it).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!root) continue;
+    UniqueFd fd(open_in(root.get(), rel, O_PATH | O_NOFOLLOW));
+    struct stat st;
+    if (fd && ::fstat(fd.get(), &st) == 0) return !(S_ISCHR(st.st_mode) && st.st_rdev == 0);
+    if (snaps.driver() == layer::Driver::Vfs) return false;
+  }
+  return false;
+}
+
+// The mount points a RUN's --mount made (the target and any parent it had
+// to create) are not part of the step's result, as BuildKit's: each path
+// the parent image did not have is removed from the changes again when it
+// is an empty file or an empty directory.
+void drop_mount_points(const layer::Snapshots& snaps, const std::vector<std::string>& layers,
+                       const std::string& changes_dir, const std::vector<build::StepMount>& mounts) {
+  UniqueFd changes(::open(changes_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (!changes) return;
+  for (const auto& m : mounts) {
+    std::string rel = m.target;
+    while (rel.starts_with("/")) rel.erase(0, 1);
+    while (!rel.empty() && !exists_in_layers(snaps, layers, rel)) {
+      auto slash = rel.rfind('/');
+      std::string parent = slash == std::string::npos ? "" : rel.substr(0, slash);
+      std::string name = slash == std::string::npos ? rel : rel.substr(slash + 1);
+      UniqueFd dir(open_in(changes.get(), parent.empty() ? "." : parent, O_RDONLY | O_DIRECTORY));
+      if (!dir) break;
+      struct stat st;
+      if (::fstatat(dir.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) break;
+      if (S_ISREG(st.st_mode) && st.st_size == 0) {
+        if (::unlinkat(dir.get(), name.c_str(), 0) != 0) break;
+      } else if (S_ISDIR(st.st_mode)) {
+        if (::unlinkat(dir.get(), name.c_str(), AT_REMOVEDIR) != 0) break;  // not empty: the RUN wrote there
+      } else {
+        break;
+      }
+      rel = parent;
+    }
+  }
+}
 
 }  // namespace
 
@@ -133,6 +190,8 @@ Result<build::StepResult> BuildExecutor::run(const build::ImageState& parent, co
     return r;
   }
   (void)engine_.wait(id);
+  drop_mount_points(engine_.images().snapshots(), record.layers, engine_.images().snapshots().changes_dir(id),
+                    step.mounts);
   LayerCommit c;
   c.parent = parent.image_id.empty() ? nullptr : &record;
   c.changes_dir = engine_.images().snapshots().changes_dir(id);
