@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "build/builder.h"
 
@@ -37,10 +38,13 @@ class Progress : public BuildObserver {
     std::string name;
     std::chrono::steady_clock::time_point start;
     std::string partial;  // output after the last newline
+    std::vector<std::string> logs;  // tty: printed under the step's line when it ends
     bool ended = false;
   };
   double seconds(const Step& s) const;
   void line_out(int n, Step& s, std::string_view line);
+  // tty: `text` cut to the terminal's width less `reserve` columns.
+  std::string fit(const std::string& text, size_t reserve) const;
 
   ProgressMode mode_;
   std::FILE* out_;
@@ -48,6 +52,7 @@ class Progress : public BuildObserver {
   std::map<int, Step> steps_;
   int next_ = 0, ended_ = 0;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+  size_t width_ = 80;
 };
 
 }  // namespace hako::build

@@ -54,7 +54,10 @@ void print_usage(FILE* f) {
     if (c.name.find(' ') == std::string::npos)
       std::fprintf(f, "  %-10s %s\n", c.name.c_str(), c.summary.substr(0, c.summary.find('\n')).c_str());
   std::fprintf(f, "  %-10s %s\n", "runtime", "The OCI runtime, with runc's command line (also hako-runtime)");
-  std::fprintf(f, "\nManagement commands:\n  container  Manage containers\n  image      Manage images\n  system     Manage hako\n\n%s",
+  std::fprintf(f,
+               "\nManagement commands:\n  builder    Manage builds\n  container  Manage containers\n"
+               "  image      Manage images\n  network    Manage networks\n  system     Manage hako\n"
+               "  volume     Manage volumes\n\n%s",
                flags_help(global_flags()).c_str());
   std::fprintf(f, "\nRun 'hako COMMAND --help' for more information on a command.\n");
 }
@@ -63,7 +66,8 @@ void print_usage(FILE* f) {
 // management command, as Docker lists them; false if `group` is not one.
 bool print_group_usage(FILE* f, const std::string& group) {
   static const std::map<std::string, std::string> summaries = {
-      {"container", "Manage containers"}, {"image", "Manage images"}, {"network", "Manage networks"},
+      {"builder", "Manage builds"}, {"container", "Manage containers"}, {"image", "Manage images"},
+      {"network", "Manage networks"},
       {"system", "Manage hako"}, {"volume", "Manage volumes"}};
   auto it = summaries.find(group);
   if (it == summaries.end()) return false;
