@@ -85,6 +85,25 @@ void set_env(std::vector<std::string>& env, const std::string& key, const std::s
   env.push_back(key + "=" + value);
 }
 
+bool is_url(const std::string& s) { return s.starts_with("http://") || s.starts_with("https://"); }
+
+bool is_git_source(const std::string& s) {
+  return s.starts_with("git@") || s.starts_with("git://") ||
+         (is_url(s) && (s.ends_with(".git") || s.find(".git#") != std::string::npos));
+}
+
+// The file name ADD gives a URL's content: the last path segment.
+std::string url_file_name(const std::string& url) {
+  std::string path = url.substr(0, url.find_first_of("?#"));
+  auto scheme = path.find("://");
+  path = scheme == std::string::npos ? path : path.substr(scheme + 3);
+  auto slash = path.find('/');
+  std::string rest = slash == std::string::npos ? "" : path.substr(slash);
+  while (rest.ends_with("/")) rest.pop_back();
+  std::string name = rest.substr(rest.rfind('/') + 1);
+  return name.empty() ? "__unnamed__" : name;
+}
+
 std::string json_words(const std::vector<std::string>& words) { return Json(words).dump(); }
 
 Result<mode_t> parse_chmod(const std::string& s) {
@@ -627,12 +646,20 @@ class StageBuild {
   Result<> dispatch(const Instruction& in, const CopyCommand& c, const std::string& text) {
     std::string kw = c.is_add ? "ADD" : "COPY";
     CopySpec spec;
+    size_t urls = 0;
     for (const auto& s : c.sources) {
       TRY_ASSIGN(auto x, word(s));
-      if (x.starts_with("http://") || x.starts_with("https://") || x.starts_with("git@"))
-        return fail(ErrorKind::NotSupported, "{}: remote sources ({}) are not supported yet", kw, x);
+      if (is_git_source(x)) return fail(ErrorKind::NotSupported, "{}: git sources ({}) are not supported", kw, x);
+      if (is_url(x)) {
+        if (!c.is_add) return fail(ErrorKind::InvalidArgument, "source can't be a URL for COPY");
+        ++urls;
+      }
       spec.sources.push_back(x);
     }
+    if (urls > 0 && urls != spec.sources.size())
+      return fail(ErrorKind::NotSupported, "ADD: URLs and local files in one instruction are not supported");
+    if (!c.checksum.empty() && urls == 0)
+      return fail(ErrorKind::InvalidArgument, "checksum can't be specified for non-HTTP(S) sources");
     TRY_ASSIGN(auto dest, word(c.dest));
     std::string wd = state_.config.config.working_dir.empty() ? "/" : state_.config.config.working_dir;
     spec.dest_is_dir = dest.ends_with("/") || dest == "." || dest.ends_with("/.");
@@ -692,6 +719,7 @@ class StageBuild {
                                        });
     };
 
+    if (urls > 0) return add_urls(n, c, spec, chown, dest, describe, created_by);
     if (from.empty()) {
       // From the context: the key holds the sources' names, modes and contents.
       const IgnoreMatcher* ignore = sh_.context.ignore ? &*sh_.context.ignore : nullptr;
@@ -731,6 +759,64 @@ class StageBuild {
         return {};
       }));
       return *inner;
+    });
+  }
+
+  // ADD URL...: each fetched into a private directory, then copied as a
+  // file (never unpacked), mode 0600 unless --chmod, as BuildKit. With
+  // --checksum the key is that digest, so a cached step fetches nothing;
+  // without, every build fetches and the key is what arrived.
+  template <typename Describe>
+  Result<> add_urls(int n, const CopyCommand& c, CopySpec spec, const std::string& chown, const std::string& dest,
+                    Describe&& describe, const std::string& created_by) {
+    std::vector<std::string> dirs;
+    struct Cleanup {
+      std::vector<std::string>& dirs;
+      ~Cleanup() {
+        for (const auto& d : dirs) (void)remove_tree(d);
+      }
+    } cleanup{dirs};
+    if (!spec.chmod) spec.chmod = 0600;
+    std::vector<std::string> names;
+    for (const auto& u : spec.sources) names.push_back(url_file_name(u));
+    auto fetch_all = [&]() -> Result<std::string> {
+      store::Sha256 all;
+      for (size_t i = 0; i < spec.sources.size(); ++i) {
+        auto dir = sh_.executor.download(spec.sources[i], names[i]);
+        if (!dir) {
+          sh_.observer.failed(n, dir.error().message());
+          return std::unexpected(dir.error());
+        }
+        dirs.push_back(*dir);
+        TRY_ASSIGN(auto content, read_file(*dir + "/" + names[i]));
+        std::string digest = store::sha256_of(content).to_string();
+        if (!c.checksum.empty() && digest != c.checksum) {
+          std::string msg = fmt::format("digest mismatch {}: {}", c.checksum, digest);
+          sh_.observer.failed(n, msg);
+          return fail(ErrorKind::InvalidArgument, "{}", msg);
+        }
+        all.update(spec.sources[i] + "\n" + digest + "\n");
+      }
+      return all.finish().to_string();
+    };
+    std::string content = c.checksum;
+    if (content.empty()) {
+      TRY_ASSIGN(content, fetch_all());
+    }
+    return layer_step(n, describe("urls", content), [&]() -> Result<StepResult> {
+      if (dirs.empty()) TRY(fetch_all());
+      return sh_.executor.change_files(state_, layer_history(created_by + " # buildkit"),
+                                       [&](const std::string& rootfs) -> Result<> {
+                                         TRY_ASSIGN(auto owner, resolve_chown(rootfs, chown));
+                                         for (size_t i = 0; i < dirs.size(); ++i) {
+                                           CopySpec one = spec;
+                                           one.sources = {names[i]};
+                                           one.unpack_archives = false;
+                                           TRY_ASSIGN(auto plan, plan_copy(dirs[i], nullptr, one));
+                                           TRY(apply_copy(dirs[i], nullptr, one, plan, rootfs, owner));
+                                         }
+                                         return {};
+                                       });
     });
   }
 

@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "base/files.h"
+#include "store/digest.h"
 
 namespace hako::build {
 namespace {
@@ -97,6 +98,15 @@ class FakeExecutor : public Executor {
     return {};
   }
   Result<std::string> cache_mount_dir(const std::string& id) override { return dir_ + "/cache-" + id; }
+  Result<std::string> download(const std::string& url, const std::string& name) override {
+    std::lock_guard lock(mu_);
+    ++downloads;
+    std::string dir = dir_ + "/download-" + std::to_string(downloads);
+    fs::create_directories(dir);
+    std::ofstream(dir + "/" + name) << "content of " << url;
+    return dir;
+  }
+  int downloads = 0;
 
   std::string files_of(const std::string& id) const { return dir_ + "/" + id; }
   void clear_cache() { cache_.clear(); }
@@ -460,6 +470,33 @@ TEST_F(BuilderTest, CacheMountsAndSecretsResolveToHostPaths) {
   auto missing = build("FROM busybox\nRUN --mount=type=secret,id=other,required cat x\n");
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message().find("other"), std::string::npos);
+}
+
+TEST_F(BuilderTest, AddUrlFetchesAFileAndChecksItsChecksum) {
+  std::string url = "http://127.0.0.1:1/dir/tool.tar.gz?x=1";
+  auto r = build("FROM busybox\nADD " + url + " /opt/\n");
+  ASSERT_TRUE(r) << r.error().message();
+  std::string f = exec_->files_of(r->image_id) + "/opt/tool.tar.gz";
+  ASSERT_TRUE(fs::is_regular_file(f));  // never unpacked
+  EXPECT_EQ(fs::status(f).permissions() & fs::perms::mask, fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(exec_->downloads, 1);
+  // Without --checksum every build fetches (the content is the key).
+  ASSERT_TRUE(build("FROM busybox\nADD " + url + " /opt/\n"));
+  EXPECT_EQ(exec_->downloads, 2);
+  std::string sum = store::sha256_of("content of " + url).to_string();
+  auto checked = build("FROM busybox\nADD --checksum=" + sum + " " + url + " /opt/t.tgz\n");
+  ASSERT_TRUE(checked) << checked.error().message();
+  EXPECT_TRUE(fs::is_regular_file(exec_->files_of(checked->image_id) + "/opt/t.tgz"));
+  // With it, a cached step fetches nothing.
+  int before = exec_->downloads;
+  ASSERT_TRUE(build("FROM busybox\nADD --checksum=" + sum + " " + url + " /opt/t.tgz\n"));
+  EXPECT_EQ(exec_->downloads, before);
+  auto wrong = build("FROM busybox\nADD --checksum=sha256:" + std::string(64, 'a') + " " + url + " /x\n");
+  ASSERT_FALSE(wrong);
+  EXPECT_NE(wrong.error().message().find("digest mismatch"), std::string::npos);
+  auto copy = build("FROM busybox\nCOPY " + url + " /x\n");
+  ASSERT_FALSE(copy);
+  EXPECT_NE(copy.error().message().find("source can't be a URL for COPY"), std::string::npos);
 }
 
 TEST_F(BuilderTest, IndependentStagesAllRun) {

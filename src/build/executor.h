@@ -81,6 +81,11 @@ class Executor {
   // the build's image itself (shown by `images` even without a name).
   virtual std::optional<std::string> cache_get(const std::string& key) = 0;
   virtual Result<> cache_put(const std::string& key, const std::string& image_id, bool is_result = false) = 0;
+  // ADD https://...: fetches `url` (redirects followed) into a new private
+  // directory as `name`; the caller removes the directory. The file's
+  // mtime is the response's Last-Modified when there is one.
+  virtual Result<std::string> download(const std::string& url, const std::string& name) = 0;
+
   // The directory behind RUN --mount=type=cache,id=ID (kept across builds).
   virtual Result<std::string> cache_mount_dir(const std::string& id) = 0;
 };

@@ -16,6 +16,7 @@
 #include "engine/attach_client.h"
 #include "engine/layer_commit.h"
 #include "engine/run_container.h"
+#include "image/registry/http.h"
 #include "store/digest.h"
 
 namespace hako::engine {
@@ -287,6 +288,43 @@ Result<> BuildExecutor::cache_put(const std::string& key, const std::string& ima
 Result<std::string> BuildExecutor::cache_mount_dir(const std::string& id) {
   std::string dir = engine_.root() + "/build-cache/mounts/" + store::sha256_of(id).hex.substr(0, 32);
   TRY(make_dirs(dir, 0755));
+  return dir;
+}
+
+Result<std::string> BuildExecutor::download(const std::string& url, const std::string& name) {
+  std::string dir = engine_.root() + "/tmp/build-download-" + random_hex_id().substr(0, 16);
+  TRY(make_dirs(dir, 0700));
+  auto fetched = [&]() -> Result<> {
+    std::string path = dir + "/" + name;
+    UniqueFd out(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (!out) return fail_sys("create " + path);
+    image::registry::HttpClient client;
+    image::registry::Request req;
+    req.url = url;
+    req.follow_redirects = true;
+    std::optional<std::string> last_modified;
+    image::registry::BodyHandler h;
+    h.on_head = [&](const image::registry::Response& head) -> Result<> {
+      last_modified = head.headers.get("Last-Modified");
+      return {};
+    };
+    h.on_data = [&](std::string_view chunk) -> Result<> { return write_all(out.get(), chunk, path); };
+    TRY_ASSIGN(auto resp, client.send(req, h));
+    if (resp.status < 200 || resp.status > 299)
+      return fail(ErrorKind::NotFound, "failed to load {}: invalid response status {}", url, resp.status);
+    if (last_modified) {
+      struct tm tm {};
+      if (::strptime(last_modified->c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm)) {
+        struct timespec times[2] = {{::timegm(&tm), 0}, {::timegm(&tm), 0}};
+        (void)::futimens(out.get(), times);
+      }
+    }
+    return {};
+  }();
+  if (!fetched) {
+    (void)remove_tree(dir);
+    return std::unexpected(fetched.error());
+  }
   return dir;
 }
 

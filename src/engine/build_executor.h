@@ -39,6 +39,7 @@ class BuildExecutor : public build::Executor {
   std::optional<std::string> cache_get(const std::string& key) override;
   Result<> cache_put(const std::string& key, const std::string& image_id, bool is_result) override;
   Result<std::string> cache_mount_dir(const std::string& id) override;
+  Result<std::string> download(const std::string& url, const std::string& name) override;
 
  private:
   // The image record under a state; a stage with no layer yet gets an

@@ -16,8 +16,4 @@ namespace hako::image {
 
 Result<> apply_change(oci::ContainerConfig& config, std::string_view change);
 
-// Splits Dockerfile-style words: whitespace separates, double and single
-// quotes group, a backslash escapes the next character.
-Result<std::vector<std::string>> split_words(std::string_view text);
-
 }  // namespace hako::image

@@ -29,7 +29,7 @@ TEST(Changes, EnvLabelExposeVolume) {
                       "STOPSIGNAL SIGINT", "ONBUILD RUN true"});
   EXPECT_EQ(c.env, (std::vector<std::string>{"A=3 4", "B=two words"}));
   EXPECT_EQ(c.labels.at("com.x"), "y");
-  EXPECT_EQ(c.exposed_ports, (std::vector<std::string>{"80/tcp", "53/udp"}));
+  EXPECT_EQ(c.exposed_ports, (std::vector<std::string>{"53/udp", "80/tcp"}));  // sorted, as BuildKit's parser gives them
   EXPECT_EQ(c.volumes, (std::vector<std::string>{"/data", "/a", "/b"}));
   EXPECT_EQ(c.user, "nobody");
   EXPECT_EQ(c.working_dir, "/srv/app");
