@@ -9,6 +9,7 @@ packages=(
   build-essential cmake pkg-config
   libfmt-dev nlohmann-json3-dev libseccomp-dev libsqlite3-dev libgtest-dev
   libarchive-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libzstd-dev
+  libyaml-dev
   # networks: libnftables, loaded with dlopen when a network is touched
   libnftables1
   # tests and the demo

@@ -1,12 +1,15 @@
 #include "build/builder.h"
 
+#include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <set>
 #include <thread>
+#include <utility>
 
 #include "base/clock.h"
 #include "base/files.h"
@@ -103,6 +106,32 @@ std::string url_file_name(const std::string& url) {
   std::string name = rest.substr(rest.rfind('/') + 1);
   return name.empty() ? "__unnamed__" : name;
 }
+
+// A private file for the length of a step (a RUN heredoc script).
+struct TempFile {
+  std::string path;
+  TempFile() = default;
+  TempFile(TempFile&& o) noexcept : path(std::exchange(o.path, "")) {}
+  TempFile& operator=(TempFile&& o) noexcept {
+    std::swap(path, o.path);
+    return *this;
+  }
+  ~TempFile() {
+    if (!path.empty()) ::unlink(path.c_str());
+  }
+  static Result<TempFile> with(const std::string& content, mode_t mode) {
+    char tmpl[] = "/tmp/hako-build-script-XXXXXX";
+    int fd = ::mkstemp(tmpl);
+    if (fd < 0) return fail_sys("mkstemp");
+    TempFile t;
+    t.path = tmpl;
+    auto w = write_all(fd, content, t.path);
+    ::fchmod(fd, mode);
+    ::close(fd);
+    if (!w) return std::unexpected(w.error());
+    return t;
+  }
+};
 
 std::string json_words(const std::vector<std::string>& words) { return Json(words).dump(); }
 
@@ -528,11 +557,32 @@ class StageBuild {
   Result<> dispatch(const Instruction& in, const RunCommand& c, const std::string& text) {
     RunStep rs;
     rs.args = command_words(c);
+    std::optional<TempFile> script_file;
     if (c.prepend_shell && !c.heredocs.empty()) {
-      // The shell reads the heredocs itself: give it the line and the bodies.
-      std::string script = rs.args.back();
-      for (const auto& h : c.heredocs) script += "\n" + h.content + h.name;
-      rs.args.back() = script;
+      std::string line = c.args.empty() ? "" : std::string(trim(c.args[0]));
+      bool only_heredoc = c.heredocs.size() == 1 && line.starts_with("<<") &&
+                          line.find_first_of(" \t") == std::string::npos;
+      if (only_heredoc && c.heredocs[0].content.starts_with("#!")) {
+        // RUN <<EOF with a #! line: the body is a script run as a file
+        // (mounted at /dev/pipes/NAME, as BuildKit does).
+        TRY_ASSIGN(script_file, TempFile::with(c.heredocs[0].content, 0755));
+        std::string target = "/dev/pipes/" + c.heredocs[0].name;
+        StepMount m;
+        m.source = script_file->path;
+        m.target = target;
+        m.readonly = true;
+        rs.mounts.push_back(m);
+        rs.args = {target};
+      } else if (only_heredoc) {
+        // RUN <<EOF: the body is the shell's script.
+        rs.args.back() = c.heredocs[0].content;
+      } else {
+        // Heredocs as input to a command: the shell reads them itself, so
+        // it gets the line and the bodies.
+        std::string script = rs.args.back();
+        for (const auto& h : c.heredocs) script += "\n" + h.content + h.name;
+        rs.args.back() = script;
+      }
     }
     rs.env = state_.config.config.env;
     std::string arg_part;
@@ -564,6 +614,7 @@ class StageBuild {
     int n = sh_.observer.begin(label("RUN" + in.original.substr(std::min(in.original.size(), in.keyword.size()))));
     std::string what = "RUN " + json_words(rs.args) + "\nargs:" + arg_part + "\nnet:" + rs.network + "\nmounts:" +
                        mount_part + "\nuser:" + rs.user + "\nwd:" + rs.workdir;
+    for (const auto& h : c.heredocs) what += "\n<<" + h.name + "\n" + h.content;
     return layer_step(n, what, [&]() -> Result<StepResult> {
       auto r = sh_.executor.run(state_, rs, layer_history(created_by + " # buildkit"),
                                 [&](std::string_view chunk) { sh_.observer.output(n, chunk); });
@@ -622,7 +673,21 @@ class StageBuild {
         TRY_ASSIGN(src, word(src));
         sm.readonly = m.readonly;
         if (!m.from.empty()) {
-          return fail(ErrorKind::NotSupported, "RUN --mount=type=bind,from= is not supported yet");
+          // From a stage or an image: its id stands for its files.
+          TRY_ASSIGN(auto from, lex_.process_word(m.from, meta_env()));
+          int ref = stage_ref(sh_, from, info_.index);
+          ImageState source;
+          if (ref >= 0) {
+            std::lock_guard lock(sh_.mu);
+            source = sh_.outputs.at(ref).state;
+          } else {
+            TRY_ASSIGN(source, sh_.executor.base_image(from, sh_.options.platform, sh_.options.pull));
+          }
+          if (source.image_id.empty()) return fail(ErrorKind::NotFound, "--mount from={}: the stage has no files", from);
+          sm.from_image = source.image_id;
+          sm.source = src;
+          key_part += " bind:" + source.image_id + ":" + src + ">" + sm.target;
+          break;
         }
         // From the context: its content is part of the key.
         CopySpec spec;

@@ -450,7 +450,16 @@ TEST_F(BuilderTest, RunHeredocGoesToTheShellWithItsBody) {
   auto r = build("FROM busybox\nRUN <<EOF\necho one\necho two\nEOF\n");
   ASSERT_TRUE(r) << r.error().message();
   ASSERT_EQ(exec_->runs.size(), 1u);
-  EXPECT_EQ(exec_->runs[0].args.back(), "<<EOF\necho one\necho two\nEOF");
+  // The body alone is the script (sh -c "<<EOF ..." would run nothing).
+  EXPECT_EQ(exec_->runs[0].args, (std::vector<std::string>{"/bin/sh", "-c", "echo one\necho two\n"}));
+  // Heredocs fed to a command: the shell reads the line and the bodies.
+  ASSERT_TRUE(build("FROM busybox\nRUN cat <<A >/a\nhello\nA\n"));
+  EXPECT_EQ(exec_->runs.back().args.back(), "cat <<A >/a\nhello\nA");
+  // A #! script is run as a file.
+  ASSERT_TRUE(build("FROM busybox\nRUN <<EOF\n#!/bin/busybox sh\necho hi\nEOF\n"));
+  EXPECT_EQ(exec_->runs.back().args, (std::vector<std::string>{"/dev/pipes/EOF"}));
+  ASSERT_EQ(exec_->runs.back().mounts.size(), 1u);
+  EXPECT_EQ(exec_->runs.back().mounts[0].target, "/dev/pipes/EOF");
 }
 
 TEST_F(BuilderTest, CacheMountsAndSecretsResolveToHostPaths) {

@@ -25,7 +25,8 @@ struct ImageState {
 // A mount for one RUN step, resolved to something on the host.
 struct StepMount {
   enum class Type { Bind, Tmpfs } type = Type::Bind;
-  std::string source;  // host path (context dir, cache dir, secret file, a mounted stage)
+  std::string source;  // host path (context dir, cache dir, secret file); with from_image: a path in it
+  std::string from_image;  // bind from=STAGE|IMAGE: that image's files, mounted for the step
   std::string target;  // absolute path in the container
   bool readonly = false;
   int64_t tmpfs_size = 0;

@@ -1,12 +1,16 @@
 #include "engine/build_executor.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <memory>
 #include <set>
 #include <thread>
 
@@ -22,7 +26,9 @@
 namespace hako::engine {
 namespace {
 
-std::string scratch_key() { return "build-" + random_hex_id().substr(0, 24); }
+// Scratch snapshots carry the builder's pid, so that one left by a killed
+// build can be told from one a running build uses (remove_stale_scratch).
+std::string scratch_key() { return fmt::format("build-{}-{}", ::getpid(), random_hex_id().substr(0, 16)); }
 
 // A snapshot for the length of a step, removed however the step ends.
 class ScratchSnapshot {
@@ -91,6 +97,23 @@ void drop_mount_points(const layer::Snapshots& snaps, const std::vector<std::str
 
 }  // namespace
 
+void BuildExecutor::remove_stale_scratch() {
+  std::lock_guard lock(mu_);
+  auto& snaps = engine_.images().snapshots();
+  std::string dir = snaps.root() + "/snapshots";
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return;
+  std::vector<std::string> stale;
+  while (auto* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (!name.starts_with("build-")) continue;
+    auto pid = parse_int(name.substr(6, name.find('-', 6) - 6));
+    if (!pid || (::kill(static_cast<pid_t>(*pid), 0) != 0 && errno == ESRCH)) stale.push_back(name);
+  }
+  ::closedir(d);
+  for (const auto& key : stale) (void)snaps.remove(key);
+}
+
 Result<store::ImageRecord> BuildExecutor::record_for(const build::ImageState& state) {
   auto& images = engine_.images();
   if (!state.image_id.empty()) return images.db().get_image(state.image_id);
@@ -132,10 +155,31 @@ Result<build::StepResult> BuildExecutor::run(const build::ImageState& parent, co
   o.workdir = step.workdir;
   o.network = step.network;
   o.log_driver = "none";
+  // Images a bind mount reads from (from=STAGE), mounted for the step.
+  auto& snaps = engine_.images().snapshots();
+  std::vector<std::unique_ptr<ScratchSnapshot>> sources;
+  std::vector<UniqueFd> source_fds;
   for (const auto& m : step.mounts) {
     if (m.type == build::StepMount::Type::Tmpfs) {
       o.mounts.push_back("type=tmpfs,target=" + m.target +
                          (m.tmpfs_size ? fmt::format(",tmpfs-size={}", m.tmpfs_size) : ""));
+    } else if (!m.from_image.empty()) {
+      TRY_ASSIGN(auto from, engine_.images().db().get_image(m.from_image));
+      sources.push_back(std::make_unique<ScratchSnapshot>(snaps, scratch_key()));
+      TRY(snaps.prepare(sources.back()->key(), from.layers));
+      TRY_ASSIGN(auto rootfs, snaps.mount(sources.back()->key(), from.layers));
+      // The source is resolved inside that root, so a symlink in the image
+      // cannot make the bind show a host path.
+      UniqueFd root(::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+      std::string rel = m.source;
+      while (rel.starts_with("/")) rel.erase(0, 1);
+      UniqueFd fd(root ? open_in(root.get(), rel.empty() ? "." : rel, O_PATH) : -1);
+      if (!fd) return fail(ErrorKind::NotFound, "--mount from: {} not found in the image", m.source);
+      char real[PATH_MAX];
+      ssize_t n = ::readlink(fmt::format("/proc/self/fd/{}", fd.get()).c_str(), real, sizeof real - 1);
+      if (n <= 0) return fail_sys("resolve " + m.source);
+      o.mounts.push_back("type=bind,source=" + std::string(real, static_cast<size_t>(n)) + ",target=" + m.target +
+                         (m.readonly ? ",readonly" : ""));
     } else {
       o.mounts.push_back("type=bind,source=" + m.source + ",target=" + m.target + (m.readonly ? ",readonly" : ""));
     }

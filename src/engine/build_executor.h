@@ -27,6 +27,10 @@ class BuildExecutor : public build::Executor {
  public:
   BuildExecutor(Engine& engine, ImagePuller puller) : engine_(engine), puller_(std::move(puller)) {}
 
+  // Removes the scratch snapshots of builds that were killed (their pid is
+  // gone); a build calls it before it starts.
+  void remove_stale_scratch();
+
   Result<build::ImageState> base_image(const std::string& ref, const std::string& platform, bool pull) override;
   Result<build::StepResult> run(const build::ImageState& parent, const build::RunStep& step,
                                 const oci::History& history, const build::OutputSink& output) override;

@@ -30,18 +30,21 @@ class VolumeStoreTest : public ::testing::Test {
   std::optional<VolumeStore> vols_;
 };
 
-TEST_F(VolumeStoreTest, SchemaVersion) { EXPECT_EQ(*md_->schema_version(), 4); }
+TEST_F(VolumeStoreTest, SchemaVersion) { EXPECT_EQ(*md_->schema_version(), store::Metadata::kSchemaVersion); }
 
 TEST_F(VolumeStoreTest, MigratesAVersion3Database) {
-  // A database as hako with schema 3 left it: no volumes table.
-  ASSERT_TRUE(md_->db().exec("DROP TABLE volumes; UPDATE schema_version SET version = 3;"));
+  // A database as hako with schema 3 left it: no volumes table (nor the
+  // build cache of schema 5).
+  ASSERT_TRUE(md_->db().exec(
+      "DROP TABLE volumes; DROP INDEX build_cache_by_image; DROP TABLE build_cache; UPDATE schema_version SET version = 3;"));
   vols_.reset();
   md_.reset();
   auto md = store::Metadata::open(tmp_.path() + "/metadata.db");
   ASSERT_TRUE(md) << md.error().message();
   md_.emplace(std::move(*md));
   vols_.emplace(*md_, root());
-  EXPECT_EQ(*md_->schema_version(), 4);
+  EXPECT_EQ(*md_->schema_version(), store::Metadata::kSchemaVersion);
+  EXPECT_TRUE(md_->db().exec("SELECT count(*) FROM build_cache"));
   ASSERT_TRUE(vols_->create(named("after")));
   EXPECT_TRUE(vols_->get("after"));
 }

@@ -12,6 +12,15 @@ load helpers
 load image_helpers
 load container_helpers
 
+# A test's HTTP server (ADD URL) goes with the test, whatever happens.
+teardown() {
+	if [ -n "${HTTP_PID:-}" ]; then
+		kill "$HTTP_PID" 2>/dev/null || true
+		wait "$HTTP_PID" 2>/dev/null || true
+	fi
+	container_teardown
+}
+
 # context NAME: makes the build context $WORK/NAME (its path in $CTX) with
 # the Dockerfile read from stdin.
 context() {
@@ -593,4 +602,91 @@ step2"
 	assert_status 0
 	run build -t pr "$CTX"
 	assert_ran "RUN echo step1 >/s1"
+}
+
+@test "RUN heredocs: a body alone is the script, a #! body runs as a file, a command reads its heredoc" {
+	context hd <<-'EOF'
+		FROM busybox
+		RUN <<SCRIPT
+		echo one >/one
+		echo two >>/one
+		SCRIPT
+		RUN <<PY
+		#!/bin/sh -e
+		echo "ran as $0" >/shebang
+		PY
+		RUN cat <<DATA >/data
+		line
+		DATA
+		COPY <<NOTE /note.txt
+		from a heredoc
+		NOTE
+	EOF
+	run build -t hd "$CTX"
+	assert_status 0
+	run hako run --rm hd cat /one /shebang /data /note.txt
+	assert_status 0
+	assert_eq "$output" "one
+two
+ran as /dev/pipes/PY
+line
+from a heredoc"
+	# The script's mount point is not left in the image.
+	run hako run --rm hd ls /dev/pipes
+	assert_failure
+}
+
+@test "ADD: a local tar is unpacked, a URL is fetched (never unpacked) and checked against --checksum" {
+	mkdir -p "$WORK/payload/pkg" "$WORK/www"
+	echo inside >"$WORK/payload/pkg/file.txt"
+	mkdir -p "$WORK/add"
+	tar -C "$WORK/payload" -czf "$WORK/add/pkg.tar.gz" pkg
+	cp "$WORK/add/pkg.tar.gz" "$WORK/www/remote.tar.gz"
+	local port sum
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	python3 -m http.server --bind 127.0.0.1 --directory "$WORK/www" "$port" >/dev/null 2>&1 &
+	HTTP_PID=$!
+	wait_for curl -sf "http://127.0.0.1:$port/remote.tar.gz" -o /dev/null
+	sum=sha256:$(sha256sum "$WORK/www/remote.tar.gz" | cut -d' ' -f1)
+	context add <<-EOF
+		FROM busybox
+		ADD pkg.tar.gz /opt/
+		ADD --checksum=$sum http://127.0.0.1:$port/remote.tar.gz /dl/
+	EOF
+	run build -t add "$CTX"
+	assert_status 0
+	run hako run --rm add sh -c 'cat /opt/pkg/file.txt; stat -c "%a %s" /dl/remote.tar.gz'
+	assert_status 0
+	assert_eq "$output" "inside
+600 $(stat -c %s "$WORK/www/remote.tar.gz")"
+	# A checksum that does not match stops the build, naming both digests.
+	sed -i "s/$sum/sha256:$(printf '%064d' 0)/" "$CTX/Dockerfile"
+	run build -t add2 "$CTX"
+	assert_status 1
+	assert_match "digest mismatch"
+}
+
+@test "RUN --mount=type=bind reads the context or another stage without copying it into the image" {
+	mkdir -p "$WORK/bind"
+	echo from-context >"$WORK/bind/input.txt"
+	context bind <<-'EOF'
+		FROM busybox AS tools
+		RUN mkdir /tools && echo from-stage >/tools/msg
+		FROM busybox
+		RUN --mount=type=bind,source=input.txt,target=/in.txt --mount=type=bind,from=tools,source=/tools,target=/t \
+		    cat /in.txt /t/msg >/seen && ! touch /in.txt 2>/dev/null
+	EOF
+	run build -t bind "$CTX"
+	assert_status 0
+	run hako run --rm bind sh -c 'cat /seen; ls /in.txt /t 2>&1 | grep -c "No such file"'
+	assert_status 0
+	assert_eq "$output" "from-context
+from-stage
+2"
+	# A changed context file re-runs the step (the bind's content is in the key).
+	echo changed >"$WORK/bind/input.txt"
+	run build -t bind "$CTX"
+	assert_status 0
+	run hako run --rm bind head -1 /seen
+	assert_eq "$output" "changed"
 }

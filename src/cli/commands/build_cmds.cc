@@ -169,7 +169,12 @@ Result<int> build_cmd(Context& ctx, const ParsedFlags& p) {
       dockerfile_text = std::move(*text);
     }
   }
-  if (auto ignore_text = read_file(context.dir + "/.dockerignore")) {
+  // BuildKit's rule: a FILE.dockerignore beside the Dockerfile given with
+  // -f wins over the context's .dockerignore.
+  std::string ignore_file = context.dir + "/.dockerignore";
+  if (!file_flag.empty() && file_flag != "-" && path_exists(file_flag + ".dockerignore"))
+    ignore_file = file_flag + ".dockerignore";
+  if (auto ignore_text = read_file(ignore_file)) {
     TRY_ASSIGN(auto m, build::IgnoreMatcher::parse(*ignore_text));
     context.ignore = std::move(m);
   }
@@ -220,6 +225,7 @@ Result<int> build_cmd(Context& ctx, const ParsedFlags& p) {
   engine::BuildExecutor executor(*eng, [&ctx](const std::string& ref, const std::string& platform, bool pull) {
     return find_or_pull_image(ctx, ref, pull ? "always" : "missing", platform);
   });
+  executor.remove_stale_scratch();
   build::Builder builder(executor, display, o);
   auto result = builder.build(*parsed, context);
   display.finish(result.has_value());
