@@ -66,18 +66,7 @@ std::string path_join(const std::string& base, const std::string& p) {
 }
 
 // "/a/./b/../c/" → "/a/c": WORKDIR keeps a clean absolute path.
-std::string clean_abs(const std::string& p) {
-  std::vector<std::string> out;
-  for (const auto& part : split(p, '/')) {
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      if (!out.empty()) out.pop_back();
-      continue;
-    }
-    out.push_back(part);
-  }
-  return "/" + join(out, "/");
-}
+std::string clean_abs(const std::string& p) { return "/" + clean_rel_path(p); }
 
 void set_env(std::vector<std::string>& env, const std::string& key, const std::string& value) {
   for (auto& e : env)

@@ -28,19 +28,7 @@ int openat2_in_root(int root_fd, const std::string& rel, int flags) {
   return static_cast<int>(::syscall(SYS_openat2, root_fd, path.c_str(), &how, sizeof how));
 }
 
-// "a/./b/../c" → "a/c", no leading "/", ".." stopping at the root.
-std::string clean_rel(std::string_view path) {
-  std::vector<std::string> out;
-  for (const auto& part : split(path, '/')) {
-    if (part.empty() || part == ".") continue;
-    if (part == "..") {
-      if (!out.empty()) out.pop_back();
-      continue;
-    }
-    out.push_back(part);
-  }
-  return join(out, "/");
-}
+std::string clean_rel(std::string_view path) { return clean_rel_path(path); }
 
 std::string join_rel(const std::string& a, const std::string& b) {
   if (a.empty()) return b;
@@ -253,6 +241,19 @@ std::pair<std::string, std::string> split_dest(const std::string& dest) {
 }
 
 }  // namespace
+
+std::string clean_rel_path(std::string_view path) {
+  std::vector<std::string> out;
+  for (const auto& part : split(path, '/')) {
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      if (!out.empty()) out.pop_back();
+      continue;
+    }
+    out.push_back(part);
+  }
+  return join(out, "/");
+}
 
 bool has_glob(const std::string& pattern) {
   for (size_t i = 0; i < pattern.size(); ++i) {

@@ -61,6 +61,9 @@ struct CopyOwner {
 Result<> apply_copy(const std::string& source_root, const IgnoreMatcher* ignore, const CopySpec& spec,
                     const CopyPlan& plan, const std::string& target_root, const CopyOwner& owner);
 
+// "a/./b/../c" → "a/c": no leading "/", ".." stopping at the root.
+std::string clean_rel_path(std::string_view path);
+
 // Glob metacharacters in a COPY source (Go's filepath.Match syntax).
 bool has_glob(const std::string& pattern);
 

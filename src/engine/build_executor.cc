@@ -36,6 +36,13 @@ class ScratchSnapshot {
   ScratchSnapshot(layer::Snapshots& snaps, std::string key) : snaps_(snaps), key_(std::move(key)) {}
   ~ScratchSnapshot() { (void)snaps_.remove(key_); }
   const std::string& key() const { return key_; }
+  // Makes the snapshot over `layers` and mounts it; returns the rootfs.
+  Result<std::string> mount(const std::vector<std::string>& layers) {
+    TRY(snaps_.prepare(key_, layers));
+    return snaps_.mount(key_, layers);
+  }
+  void unmount() { (void)snaps_.unmount(key_); }
+  std::string changes_dir() const { return snaps_.changes_dir(key_); }
 
  private:
   layer::Snapshots& snaps_;
@@ -166,8 +173,7 @@ Result<build::StepResult> BuildExecutor::run(const build::ImageState& parent, co
     } else if (!m.from_image.empty()) {
       TRY_ASSIGN(auto from, engine_.images().db().get_image(m.from_image));
       sources.push_back(std::make_unique<ScratchSnapshot>(snaps, scratch_key()));
-      TRY(snaps.prepare(sources.back()->key(), from.layers));
-      TRY_ASSIGN(auto rootfs, snaps.mount(sources.back()->key(), from.layers));
+      TRY_ASSIGN(auto rootfs, sources.back()->mount(from.layers));
       // The source is resolved inside that root, so a symlink in the image
       // cannot make the bind show a host path.
       UniqueFd root(::open(rootfs.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
@@ -237,49 +243,45 @@ Result<build::StepResult> BuildExecutor::run(const build::ImageState& parent, co
   (void)engine_.wait(id);
   drop_mount_points(engine_.images().snapshots(), record.layers, engine_.images().snapshots().changes_dir(id),
                     step.mounts);
-  LayerCommit c;
-  c.parent = parent.image_id.empty() ? nullptr : &record;
-  c.changes_dir = engine_.images().snapshots().changes_dir(id);
-  c.config = parent.config;
-  c.history = history;
-  c.skip_empty = true;
-  auto committed = commit_layer(engine_.images(), std::move(c));
+  auto committed = commit_step(parent, record, engine_.images().snapshots().changes_dir(id), history);
   cleanup();
   if (!committed) return std::unexpected(committed.error());
-  r.image_id = committed->id;
+  r.image_id = *committed;
   return r;
 }
 
 Result<build::StepResult> BuildExecutor::change_files(const build::ImageState& parent, const oci::History& history,
                                                       const build::FilesChange& change) {
   std::lock_guard lock(mu_);
-  auto& snaps = engine_.images().snapshots();
   TRY_ASSIGN(auto record, record_for(parent));
-  ScratchSnapshot scratch(snaps, scratch_key());
-  TRY(snaps.prepare(scratch.key(), record.layers));
-  TRY_ASSIGN(auto rootfs, snaps.mount(scratch.key(), record.layers));
+  ScratchSnapshot scratch(engine_.images().snapshots(), scratch_key());
+  TRY_ASSIGN(auto rootfs, scratch.mount(record.layers));
   auto changed = change(rootfs);
-  (void)snaps.unmount(scratch.key());
+  scratch.unmount();
   TRY(changed);
+  TRY_ASSIGN(auto id, commit_step(parent, record, scratch.changes_dir(), history));
+  return build::StepResult{id, 0};
+}
+
+Result<std::string> BuildExecutor::commit_step(const build::ImageState& parent, const store::ImageRecord& record,
+                                               const std::string& changes_dir, const oci::History& history) {
   LayerCommit c;
   c.parent = parent.image_id.empty() ? nullptr : &record;
-  c.changes_dir = snaps.changes_dir(scratch.key());
+  c.changes_dir = changes_dir;
   c.config = parent.config;
   c.history = history;
   c.skip_empty = true;
   TRY_ASSIGN(auto committed, commit_layer(engine_.images(), std::move(c)));
-  return build::StepResult{committed.id, 0};
+  return committed.id;
 }
 
 Result<> BuildExecutor::read_files(const build::ImageState& state, const build::FilesReader& read) {
   std::lock_guard lock(mu_);
-  auto& snaps = engine_.images().snapshots();
   TRY_ASSIGN(auto record, record_for(state));
-  ScratchSnapshot scratch(snaps, scratch_key());
-  TRY(snaps.prepare(scratch.key(), record.layers));
-  TRY_ASSIGN(auto rootfs, snaps.mount(scratch.key(), record.layers));
+  ScratchSnapshot scratch(engine_.images().snapshots(), scratch_key());
+  TRY_ASSIGN(auto rootfs, scratch.mount(record.layers));
   auto r = read(rootfs);
-  (void)snaps.unmount(scratch.key());
+  scratch.unmount();
   return r;
 }
 

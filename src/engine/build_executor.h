@@ -49,6 +49,9 @@ class BuildExecutor : public build::Executor {
   // The image record under a state; a stage with no layer yet gets an
   // empty image (no layers) so that containers and snapshots have a parent.
   Result<store::ImageRecord> record_for(const build::ImageState& state);
+  // A step's changes as the next image (no layer when nothing changed).
+  Result<std::string> commit_step(const build::ImageState& parent, const store::ImageRecord& record,
+                                  const std::string& changes_dir, const oci::History& history);
 
   Engine& engine_;
   ImagePuller puller_;

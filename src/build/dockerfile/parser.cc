@@ -4,6 +4,8 @@
 // every Dockerfile must be byte-for-byte BuildKit's.
 #include "build/dockerfile/parser.h"
 
+#include "cli/format/gofmt.h"
+
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -710,94 +712,8 @@ std::string dump(const Node& node) {
   return std::string(trim_space(s));
 }
 
-namespace {
-
-// Decodes one UTF-8 sequence strictly; returns false (and width 1) when the
-// byte at pos does not start a valid one.
-bool decode_utf8(std::string_view s, size_t pos, char32_t* r, size_t* width) {
-  auto b = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  unsigned char c = b(pos);
-  *width = 1;
-  if (c < 0x80) {
-    *r = c;
-    return true;
-  }
-  size_t n;
-  char32_t v, min;
-  if ((c & 0xE0) == 0xC0) {
-    n = 2, v = c & 0x1F, min = 0x80;
-  } else if ((c & 0xF0) == 0xE0) {
-    n = 3, v = c & 0x0F, min = 0x800;
-  } else if ((c & 0xF8) == 0xF0) {
-    n = 4, v = c & 0x07, min = 0x10000;
-  } else {
-    return false;
-  }
-  if (pos + n > s.size()) return false;
-  for (size_t i = 1; i < n; ++i) {
-    if ((b(pos + i) & 0xC0) != 0x80) return false;
-    v = (v << 6) | (b(pos + i) & 0x3F);
-  }
-  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return false;
-  *r = v;
-  *width = n;
-  return true;
-}
-
-// An approximation of Go's unicode.IsPrint: everything but controls, format
-// characters, separators other than ' ', private use and noncharacters.
-bool is_print(char32_t r) {
-  if (r < 0x20 || (r >= 0x7F && r < 0xA0)) return false;
-  if (r == 0xA0 || r == 0xAD || r == 0x1680 || (r >= 0x2000 && r <= 0x200F) ||
-      (r >= 0x2028 && r <= 0x202F) || (r >= 0x205F && r <= 0x206F) || r == 0x3000 || r == 0xFEFF ||
-      (r >= 0xFFF9 && r <= 0xFFFB) || r == 0xFFFE || r == 0xFFFF || (r >= 0x600 && r <= 0x605) ||
-      r == 0x61C || r == 0x6DD || r == 0x70F || r == 0x180E) {
-    return false;
-  }
-  if ((r >= 0xE000 && r <= 0xF8FF) || r >= 0xF0000) return false;
-  return true;
-}
-
-}  // namespace
-
-std::string go_quote(std::string_view s) {
-  std::string out = "\"";
-  for (size_t i = 0; i < s.size();) {
-    char32_t r;
-    size_t w;
-    if (!decode_utf8(s, i, &r, &w)) {
-      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(s[i]));
-      i += 1;
-      continue;
-    }
-    if (r == '"' || r == '\\') {
-      out += '\\';
-      out += static_cast<char>(r);
-    } else if (is_print(r)) {
-      out += s.substr(i, w);
-    } else {
-      switch (r) {
-        case '\a': out += "\\a"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\v': out += "\\v"; break;
-        default:
-          if (r < 0x20 || r == 0x7F) {
-            out += fmt::format("\\x{:02x}", static_cast<unsigned>(r));
-          } else if (r < 0x10000) {
-            out += fmt::format("\\u{:04x}", static_cast<unsigned>(r));
-          } else {
-            out += fmt::format("\\U{:08x}", static_cast<unsigned>(r));
-          }
-      }
-    }
-    i += w;
-  }
-  out += '"';
-  return out;
-}
+// Go's strconv.Quote, the project's one (cli/format: also behind templates'
+// printf %q).
+std::string go_quote(std::string_view s) { return cli::format::go_quote(s); }
 
 }  // namespace hako::build::parser

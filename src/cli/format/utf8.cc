@@ -102,11 +102,20 @@ int display_width(std::string_view s) {
 
 bool is_print(char32_t r) {
   if (r < 0x80) return r >= 0x20 && r < 0x7F;
-  if (r <= 0x9F || r == 0xAD || r == kRuneError) return r == kRuneError;
-  if ((r >= 0x200B && r <= 0x200F) || (r >= 0x2028 && r <= 0x202E) || (r >= 0x2060 && r <= 0x206F))
+  if (r == kRuneError) return true;
+  if (r <= 0x9F) return false;  // C1 controls
+  // Spaces other than U+0020 (Zs), line and paragraph separators.
+  if (r == 0xA0 || r == 0x1680 || (r >= 0x2000 && r <= 0x200A) || r == 0x2028 || r == 0x2029 || r == 0x202F ||
+      r == 0x205F || r == 0x3000)
     return false;
-  if (r == 0xFEFF || (r >= 0xFFF9 && r <= 0xFFFB) || (r >= 0xD800 && r <= 0xDFFF)) return false;
-  if (r >= 0xE000 && r <= 0xF8FF) return false;  // private use
+  // Format characters (Cf).
+  if (r == 0xAD || (r >= 0x600 && r <= 0x605) || r == 0x61C || r == 0x6DD || r == 0x70F || r == 0x180E ||
+      (r >= 0x200B && r <= 0x200F) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2060 && r <= 0x206F) ||
+      r == 0xFEFF || (r >= 0xFFF9 && r <= 0xFFFB))
+    return false;
+  if (r >= 0xD800 && r <= 0xDFFF) return false;                    // surrogates
+  if ((r >= 0xE000 && r <= 0xF8FF) || r >= 0xF0000) return false;  // private use
+  if (r == 0xFFFE || r == 0xFFFF) return false;                    // noncharacters
   return r <= 0x10FFFF;
 }
 
