@@ -42,6 +42,7 @@ std::vector<Command>& commands() {
     for (auto& c : network_commands()) v.push_back(std::move(c));
     for (auto& c : volume_commands()) v.push_back(std::move(c));
     for (auto& c : build_commands()) v.push_back(std::move(c));
+    for (auto& c : compose_commands()) v.push_back(std::move(c));
     return v;
   }();
   return all;
@@ -195,6 +196,33 @@ int main(const std::vector<std::string>& argv) {
     return cmd->error_exit_code != 1 ? cmd->error_exit_code : exit_code_for(r.error());
   }
   return *r;
+}
+
+Result<int> invoke_command(Context& ctx, const std::vector<std::string>& words, bool quiet_stdout) {
+  size_t used = 0;
+  const Command* cmd = find_command(words, used);
+  if (!cmd) return fail(ErrorKind::InvalidArgument, "'{}' is not a hako command", words.empty() ? "" : words[0]);
+  std::vector<std::string> cmd_args(words.begin() + static_cast<long>(used), words.end());
+  TRY_ASSIGN(auto p, parse_flags(cmd->flags, cmd_args, cmd->stop_at_positional));
+  if (auto complaint = check_arg_count(*cmd, p.args().size())) return fail(ErrorKind::InvalidArgument, "{}", *complaint);
+  Context sub(ctx.globals, *cmd);
+  int saved = -1;
+  std::fflush(stdout);
+  if (quiet_stdout) {
+    saved = ::dup(1);
+    int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null >= 0) {
+      ::dup2(null, 1);
+      ::close(null);
+    }
+  }
+  auto r = cmd->run(sub, p);
+  std::fflush(stdout);
+  if (saved >= 0) {
+    ::dup2(saved, 1);
+    ::close(saved);
+  }
+  return r;
 }
 
 std::optional<std::string> check_arg_count(const Command& c, size_t n) {

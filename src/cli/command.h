@@ -75,6 +75,12 @@ std::vector<Command> system_commands();
 std::vector<Command> network_commands();
 std::vector<Command> volume_commands();
 std::vector<Command> build_commands();  // build, builder prune
+std::vector<Command> compose_commands();  // compose
+// Runs another hako command in this process, as `hako WORDS...` would (the
+// command's words first: {"network", "create", "x"}), with ctx's globals;
+// with quiet_stdout its stdout goes to /dev/null. Errors are returned, not
+// printed.
+Result<int> invoke_command(Context& ctx, const std::vector<std::string>& words, bool quiet_stdout = false);
 // The image `image_text` names, found locally or pulled as `pull` says
 // (always | missing | never), as run, create and build's FROM get it.
 Result<store::ImageRecord> find_or_pull_image(Context& ctx, const std::string& image_text, const std::string& pull,

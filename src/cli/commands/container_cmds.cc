@@ -15,6 +15,23 @@
 #include "runtime/runtime.h"
 
 namespace hako::cli {
+
+// ps's PORTS: "0.0.0.0:8080->80/tcp, 443/tcp", from NetworkSettings.Ports
+// (only while the container runs, as Docker shows them).
+std::string container_ports_text(const engine::ContainerInfo& ci) {
+  const Json ports = ci.config.run_options.value("NetworkSettings", Json::object()).value("Ports", Json::object());
+  std::string out;
+  for (auto it = ports.begin(); it != ports.end(); ++it) {
+    auto add = [&](const std::string& s) { out += (out.empty() ? "" : ", ") + s; };
+    if (!it->is_array() || !ci.active()) {
+      if (!it->is_array()) add(it.key());
+      continue;
+    }
+    for (const auto& b : *it) add(b.value("HostIp", "0.0.0.0") + ":" + b.value("HostPort", "") + "->" + it.key());
+  }
+  return out;
+}
+
 namespace {
 
 // Runs `fn` on each named container, printing the name as given on success
@@ -115,22 +132,6 @@ Result<int> wait_cmd(Context& ctx, const ParsedFlags& p) {
 }
 
 // "Up 3 minutes", "Exited (0) 2 seconds ago", ... as `docker ps` shows.
-// ps's PORTS: "0.0.0.0:8080->80/tcp, 443/tcp", from NetworkSettings.Ports
-// (only while the container runs, as Docker shows them).
-std::string ports_text(const engine::ContainerInfo& ci) {
-  const Json ports = ci.config.run_options.value("NetworkSettings", Json::object()).value("Ports", Json::object());
-  std::string out;
-  for (auto it = ports.begin(); it != ports.end(); ++it) {
-    auto add = [&](const std::string& s) { out += (out.empty() ? "" : ", ") + s; };
-    if (!it->is_array() || !ci.active()) {
-      if (!it->is_array()) add(it.key());
-      continue;
-    }
-    for (const auto& b : *it) add(b.value("HostIp", "0.0.0.0") + ":" + b.value("HostPort", "") + "->" + it.key());
-  }
-  return out;
-}
-
 std::string networks_text(const engine::ContainerInfo& ci) {
   const Json nets = ci.config.run_options.value("NetworkSettings", Json::object()).value("Networks", Json::object());
   std::string out;
@@ -237,7 +238,7 @@ Result<int> ps(Context& ctx, const ParsedFlags& p) {
                     {"RunningFor", time_ago(created)},
                     {"Status", status_text(ci)},
                     {"State", ci.status},
-                    {"Ports", ports_text(ci)},
+                    {"Ports", container_ports_text(ci)},
                     {"Names", ci.config.name},
                     {"Labels", labels},
                     {"Mounts", ""},

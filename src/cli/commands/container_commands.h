@@ -15,4 +15,8 @@ Command attach_command();
 Command port_command();
 Command events_command();
 
+// ps's PORTS: "0.0.0.0:8080->80/tcp, 443/tcp" (bindings only while the
+// container runs, as Docker shows them); compose ps shows the same.
+std::string container_ports_text(const engine::ContainerInfo& ci);
+
 }  // namespace hako::cli

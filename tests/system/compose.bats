@@ -1,0 +1,259 @@
+#!/usr/bin/env bats
+# `hako compose` as a user drives it, on examples/compose-app (web + db +
+# worker, busybox only): the model printed by config, up in dependency
+# order with a healthy wait, DNS by service name, a published port, a named
+# volume that outlives down, scaling, and down -v leaving nothing behind.
+
+bats_require_minimum_version 1.5.0
+load helpers
+load image_helpers
+load container_helpers
+
+APP_DIR="$(cd "$(dirname "$BATS_TEST_FILENAME")/../../examples/compose-app" && pwd)"
+
+setup() {
+	image_test_setup
+	import_busybox
+	command -v nft >/dev/null || skip "nft not installed"
+	export HAKO_RESOLV_CONF="$WORK/resolv.conf"
+	echo "nameserver 127.0.0.1" >"$HAKO_RESOLV_CONF"
+	ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort >"$WORK/links.before"
+	host_network_save
+	APP="$WORK/app"
+	mkdir -p "$APP"
+	cp "$APP_DIR/compose.yaml" "$APP/"
+	export WEB_PORT=$((20000 + RANDOM % 20000))
+	cd "$APP" || return 1
+}
+
+teardown() {
+	local ids n v
+	ids=$("$HAKO" ps -aq --no-trunc 2>/dev/null) || true
+	[ -z "$ids" ] || "$HAKO" rm -f $ids >/dev/null 2>&1 || true
+	for n in $("$HAKO" network ls -q --filter type=custom 2>/dev/null); do
+		"$HAKO" network rm "$n" >/dev/null || fail "network rm $n"
+	done
+	for v in $("$HAKO" volume ls -q 2>/dev/null); do "$HAKO" volume rm "$v" >/dev/null || true; done
+	container_teardown
+	ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort >"$WORK/links.after"
+	diff "$WORK/links.before" "$WORK/links.after" || fail "links left"
+}
+
+@test "compose config prints the normalised model as YAML, JSON and lists" {
+	cat >small.yaml <<'YAML'
+services:
+  app:
+    image: busybox
+    ports: ["8080:80"]
+    volumes: [data:/data]
+    environment:
+      A: "1"
+volumes:
+  data: {}
+YAML
+	run hako compose -f small.yaml -p demo config
+	assert_status 0
+	assert_eq "$output" 'name: demo
+networks:
+  default:
+    ipam: {}
+    name: demo_default
+services:
+  app:
+    command: null
+    entrypoint: null
+    environment:
+      A: "1"
+    image: busybox
+    networks:
+      default: null
+    ports:
+    - mode: ingress
+      protocol: tcp
+      published: "8080"
+      target: 80
+    volumes:
+    - source: data
+      target: /data
+      type: volume
+      volume: {}
+volumes:
+  data:
+    name: demo_data'
+	run hako compose -f small.yaml -p demo config --format json
+	assert_status 0
+	[ "$(echo "$output" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["name"], d["services"]["app"]["ports"][0]["published"], d["volumes"]["data"]["name"])')" = "demo 8080 demo_data" ] || fail "json: $output"
+	run hako compose config --services
+	assert_eq "$output" "db
+web
+worker"
+	run hako compose config --volumes
+	assert_eq "$output" "db-data"
+	run hako compose config -q
+	assert_status 0
+	assert_eq "$output" ""
+}
+
+@test "up -d starts db, then web once db is healthy; web reads db by name; the port is published" {
+	run hako compose up -d
+	assert_status 0
+	# web was created only after db became healthy
+	assert_match "Container app-db-1  Healthy"
+	run hako ps --format '{{.Names}}'
+	assert_match "app-db-1"
+	assert_match "app-web-1"
+	assert_match "app-worker-1"
+	run hako inspect -f '{{index .Config.Labels "com.docker.compose.project"}} {{index .Config.Labels "com.docker.compose.service"}} {{index .Config.Labels "com.docker.compose.container-number"}} {{index .Config.Labels "com.docker.compose.oneoff"}}' app-web-1
+	assert_eq "$output" "app web 1 False"
+	run hako network ls --format '{{.Name}}'
+	assert_match "app_default"
+	run hako volume ls --format '{{.Name}}'
+	assert_match "app_db-data"
+	eventually "curl -fsS http://127.0.0.1:$WEB_PORT/ >/dev/null"
+	run curl -fsS "http://127.0.0.1:$WEB_PORT/"
+	assert_eq "$output" "web got: db says hello"
+	run hako compose ps
+	assert_status 0
+	assert_match "app-db-1 .*db .*Up \(healthy\)"
+	assert_match "0.0.0.0:$WEB_PORT->8080/tcp"
+	run hako compose ps -q
+	[ "$(echo "$output" | wc -l)" -eq 3 ] || fail "ps -q: $output"
+	run hako compose exec -T worker sh -c 'echo hi from $HOSTNAME-ish'
+	assert_status 0
+	assert_match "hi from"
+	run hako compose ls
+	assert_match "app +running\(3\)"
+	run hako compose logs db
+	assert_status 0
+	run hako compose down
+	assert_status 0
+	run hako ps -a -q
+	assert_eq "$output" ""
+}
+
+@test "a second up leaves unchanged containers alone and recreates a changed one" {
+	hako compose up -d 2>/dev/null
+	local db web
+	db=$(hako inspect -f '{{.Id}}' app-db-1)
+	web=$(hako inspect -f '{{.Id}}' app-web-1)
+	run hako compose up -d
+	assert_status 0
+	[ "$(hako inspect -f '{{.Id}}' app-db-1)" = "$db" ] || fail "db recreated"
+	[ "$(hako inspect -f '{{.Id}}' app-web-1)" = "$web" ] || fail "web recreated"
+	sed -i 's/"sleep", "3600"/"sleep", "3601"/' compose.yaml
+	local worker
+	worker=$(hako inspect -f '{{.Id}}' app-worker-1)
+	run hako compose up -d
+	assert_status 0
+	assert_match "Container app-worker-1  Recreate"
+	[ "$(hako inspect -f '{{.Id}}' app-worker-1)" != "$worker" ] || fail "worker not recreated"
+	[ "$(hako inspect -f '{{.Id}}' app-db-1)" = "$db" ] || fail "db recreated"
+	hako compose down -v 2>/dev/null
+}
+
+@test "db data in the named volume survives down and up" {
+	hako compose up -d 2>/dev/null
+	hako compose exec -T db sh -c 'echo kept >/data/row'
+	run hako compose down
+	assert_status 0
+	run hako volume ls --format '{{.Name}}'
+	assert_eq "$output" "app_db-data"
+	hako compose up -d db 2>/dev/null
+	run hako compose exec -T db cat /data/row
+	assert_eq "$output" "kept"
+	# only db and what it depends on were started
+	run hako ps --format '{{.Names}}'
+	assert_eq "$output" "app-db-1"
+	hako compose down -v 2>/dev/null
+}
+
+@test "up --scale worker=3 runs three workers; scaling down removes the extra ones" {
+	run hako compose up -d --scale worker=3
+	assert_status 0
+	run hako ps --filter label=com.docker.compose.service=worker --format '{{.Names}}'
+	[ "$(echo "$output" | sort | tr '\n' ' ')" = "app-worker-1 app-worker-2 app-worker-3 " ] || fail "workers: $output"
+	run hako compose up -d --scale worker=1
+	assert_status 0
+	run hako ps -a --filter label=com.docker.compose.service=worker --format '{{.Names}}'
+	assert_eq "$output" "app-worker-1"
+	hako compose down -v 2>/dev/null
+}
+
+@test "down -v removes every container, network and volume the project made" {
+	hako compose up -d --scale worker=3 2>/dev/null
+	hako compose run --rm -T worker true
+	run hako compose stop worker
+	assert_status 0
+	run hako compose ps -a --format json
+	assert_match '"State":"exited"'
+	run hako compose down -v
+	assert_status 0
+	run hako ps -a -q
+	assert_eq "$output" ""
+	run hako network ls --format '{{.Name}}' --filter type=custom
+	assert_eq "$output" ""
+	run hako volume ls -q
+	assert_eq "$output" ""
+	ip -o link show | awk -F': ' '{print $2}' | sed 's/@.*//' | sort >"$WORK/links.now"
+	diff "$WORK/links.before" "$WORK/links.now" || fail "links left"
+}
+
+@test "stop, start, restart, kill, pause, unpause and rm act on services" {
+	hako compose up -d worker 2>/dev/null
+	run hako compose pause worker
+	assert_status 0
+	[ "$(hako inspect -f '{{.State.Status}}' app-worker-1)" = paused ] || fail "not paused"
+	hako compose unpause worker 2>/dev/null
+	[ "$(hako inspect -f '{{.State.Status}}' app-worker-1)" = running ] || fail "not running"
+	hako compose kill worker 2>/dev/null
+	[ "$(hako inspect -f '{{.State.Status}}' app-worker-1)" = exited ] || fail "not killed"
+	hako compose start worker 2>/dev/null
+	[ "$(hako inspect -f '{{.State.Status}}' app-worker-1)" = running ] || fail "not started"
+	hako compose restart worker 2>/dev/null
+	[ "$(hako inspect -f '{{.State.Status}}' app-worker-1)" = running ] || fail "not restarted"
+	hako compose stop worker 2>/dev/null
+	run hako compose rm -f worker
+	assert_status 0
+	run hako ps -a -q
+	assert_eq "$output" ""
+	hako compose down 2>/dev/null
+}
+
+@test "logs are prefixed with the container name; foreground up follows until the containers exit" {
+	cat >compose.yaml <<'YAML'
+services:
+  one:
+    image: busybox
+    command: ["sh", "-c", "echo first; echo second"]
+  two:
+    image: busybox
+    command: ["sh", "-c", "sleep 0.5; echo from two"]
+YAML
+	run timeout 30 "$HAKO" compose up
+	assert_status 0
+	assert_match "app-one-1 +\| first"
+	assert_match "app-two-1 +\| from two"
+	run hako compose logs --tail 1 one
+	assert_eq "$output" "app-one-1 | second"
+	hako compose down 2>/dev/null
+}
+
+@test "Ctrl-C on a foreground up stops the containers" {
+	cat >compose.yaml <<'YAML'
+services:
+  loop:
+    image: busybox
+    init: true
+    command: ["sh", "-c", "echo started; exec sleep 600"]
+YAML
+	"$HAKO" compose up >"$WORK/up.out" 2>&1 &
+	local pid=$!
+	BG_PIDS+=("$pid")
+	eventually "grep -q 'app-loop-1 *| started' '$WORK/up.out'"
+	kill -INT "$pid"
+	wait "$pid" || true
+	run cat "$WORK/up.out"
+	assert_match "Gracefully stopping"
+	[ "$(hako inspect -f '{{.State.Status}}' app-loop-1)" = exited ] || fail "still running: $(cat "$WORK/up.out")"
+	hako compose down 2>/dev/null
+}
