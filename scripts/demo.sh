@@ -19,6 +19,9 @@ registry_pid=
 # demo removes it again if it made it.
 had_bridge=0
 ip link show hako0 >/dev/null 2>&1 && had_bridge=1
+# Making the bridge turns IPv4 forwarding on, as Docker does; the demo puts
+# it back as it found it.
+ip_forward_before=$(cat /proc/sys/net/ipv4/ip_forward)
 cleanup() {
   HAKO_ROOT=$work/store2 "$hako" rm -f demo-web demo-site demo-hello >/dev/null 2>&1 || true
   HAKO_ROOT=$work/store2 "$hako" network rm demo-net >/dev/null 2>&1 || true
@@ -30,6 +33,7 @@ cleanup() {
   if [ "$had_bridge" = 0 ]; then
     ip link del hako0 2>/dev/null || true
     nft delete table ip hako 2>/dev/null || true
+    echo "$ip_forward_before" >/proc/sys/net/ipv4/ip_forward 2>/dev/null || true
   fi
   rm -rf "$work"
 }
