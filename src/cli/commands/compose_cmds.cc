@@ -22,6 +22,7 @@
 #include "cli/command.h"
 #include "cli/commands/container_commands.h"
 #include "compose/project.h"
+#include "runtime/runtime.h"
 #include "engine/logs/log_reader.h"
 #include "engine/volumes.h"
 #include "network/network_store.h"
@@ -1135,16 +1136,26 @@ std::optional<int> timeout_of(const ParsedFlags& p) {
   return static_cast<int>(*t);
 }
 
+// Runs `act` on each target container `wanted` keeps, with Compose's
+// "Container NAME  Doing" / "Done" status lines around it.
+template <typename Wanted, typename Act>
+Result<> each_container(const std::vector<Member>& ms, Wanted&& wanted, const char* doing,
+                        const char* done, Act&& act) {
+  for (const auto& m : ms) {
+    if (!wanted(m)) continue;
+    if (doing) status_line("Container", m.info.config.name, doing);
+    TRY(act(m));
+    status_line("Container", m.info.config.name, done);
+  }
+  return {};
+}
+
 Result<int> stop_cmd(Context& ctx, const ParsedFlags& g, const ParsedFlags& p) {
   Loaded l;
   TRY_ASSIGN(auto ms, targets(ctx, g, p, true, l));
   TRY_ASSIGN(auto eng, ctx.engine());
-  for (const auto& m : ms) {
-    if (!m.info.active()) continue;
-    status_line("Container", m.info.config.name, "Stopping");
-    TRY(eng->stop(m.info.record.id, timeout_of(p)));
-    status_line("Container", m.info.config.name, "Stopped");
-  }
+  TRY(each_container(ms, [](const auto& m) { return m.info.active(); }, "Stopping", "Stopped",
+                     [&](const auto& m) { return eng->stop(m.info.record.id, timeout_of(p)); }));
   return 0;
 }
 
@@ -1183,21 +1194,10 @@ Result<int> kill_cmd(Context& ctx, const ParsedFlags& g, const ParsedFlags& p) {
   std::string sig = p.str("signal");
   int signo = SIGKILL;
   if (!sig.empty()) {
-    std::string s = sig;
-    if (s.starts_with("SIG")) s = s.substr(3);
-    static const std::map<std::string, int> names = {{"KILL", SIGKILL}, {"TERM", SIGTERM}, {"INT", SIGINT},
-                                                     {"HUP", SIGHUP},   {"USR1", SIGUSR1}, {"USR2", SIGUSR2},
-                                                     {"QUIT", SIGQUIT}, {"STOP", SIGSTOP}, {"CONT", SIGCONT}};
-    if (auto it = names.find(s); it != names.end()) signo = it->second;
-    else signo = std::atoi(s.c_str());
-    if (signo <= 0) return fail(ErrorKind::InvalidArgument, "invalid signal: {}", sig);
+    TRY_ASSIGN(signo, runtime::parse_signal(sig));
   }
-  for (const auto& m : ms) {
-    if (!m.info.active()) continue;
-    status_line("Container", m.info.config.name, "Killing");
-    TRY(eng->kill(m.info.record.id, signo));
-    status_line("Container", m.info.config.name, "Killed");
-  }
+  TRY(each_container(ms, [](const auto& m) { return m.info.active(); }, "Killing", "Killed",
+                     [&](const auto& m) { return eng->kill(m.info.record.id, signo); }));
   return 0;
 }
 
@@ -1205,11 +1205,8 @@ Result<int> pause_cmd(Context& ctx, const ParsedFlags& g, const ParsedFlags& p) 
   Loaded l;
   TRY_ASSIGN(auto ms, targets(ctx, g, p, false, l));
   TRY_ASSIGN(auto eng, ctx.engine());
-  for (const auto& m : ms) {
-    if (m.info.status != "running") continue;
-    TRY(eng->pause(m.info.record.id));
-    status_line("Container", m.info.config.name, "Paused");
-  }
+  TRY(each_container(ms, [](const auto& m) { return m.info.status == "running"; }, nullptr, "Paused",
+                     [&](const auto& m) { return eng->pause(m.info.record.id); }));
   return 0;
 }
 
@@ -1217,11 +1214,8 @@ Result<int> unpause_cmd(Context& ctx, const ParsedFlags& g, const ParsedFlags& p
   Loaded l;
   TRY_ASSIGN(auto ms, targets(ctx, g, p, false, l));
   TRY_ASSIGN(auto eng, ctx.engine());
-  for (const auto& m : ms) {
-    if (m.info.status != "paused") continue;
-    TRY(eng->unpause(m.info.record.id));
-    status_line("Container", m.info.config.name, "Unpaused");
-  }
+  TRY(each_container(ms, [](const auto& m) { return m.info.status == "paused"; }, nullptr, "Unpaused",
+                     [&](const auto& m) { return eng->unpause(m.info.record.id); }));
   return 0;
 }
 
