@@ -102,6 +102,11 @@ show "$hako" network rm demo-net
 # step comes from the cache.
 web_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 show "$hako" tag "127.0.0.1:$port/demo/busybox:1" busybox:latest
+# Lint first: the Dockerfile passes Hadolint's rules (hako lint); a careless
+# one does not, and says where and why.
+show "$hako" lint "$here/examples/hello-web/Dockerfile"
+printf 'FROM debian\nRUN apt-get update && apt-get install curl\nWORKDIR app\n' >"$work/careless.Dockerfile"
+show "$hako" lint "$work/careless.Dockerfile" || true
 show "$hako" build -t hello-web "$here/examples/hello-web"
 show "$hako" images hello-web
 show "$hako" run -d --name demo-hello -p "127.0.0.1:$web_port:8080" hello-web

@@ -10,6 +10,9 @@ packages=(
   libfmt-dev nlohmann-json3-dev libseccomp-dev libsqlite3-dev libgtest-dev
   libarchive-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libzstd-dev
   libyaml-dev
+  # tests: SARIF, CycloneDX and SPDX documents checked against their JSON schemas
+  # (the schemas come from npm packages, fetched by the tests into a cache)
+  python3-jsonschema
   # networks: libnftables, loaded with dlopen when a network is touched
   libnftables1
   # tests and the demo
@@ -29,6 +32,9 @@ packages=(
 )
 
 missing=()
+# npm (for the schema packages): Debian's, unless a nodejs that carries its
+# own npm is installed already (Debian's npm would conflict with it).
+command -v npm >/dev/null || packages+=(npm)
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
     missing+=("$p")

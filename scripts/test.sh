@@ -5,6 +5,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 "$here/scripts/install-deps.sh"
+# The JSON schemas reports are validated against (SARIF), from npm, cached.
+"$here/scripts/fetch-schemas.sh" >/dev/null
 "$here/scripts/build.sh"
 cd "$here/build"
 ctest --output-on-failure "$@"

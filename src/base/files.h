@@ -10,6 +10,8 @@
 namespace hako {
 
 Result<std::string> read_file(const std::string& path);
+// Everything up to end of file from `fd` (stdin for `-` arguments).
+Result<std::string> read_all_fd(int fd);
 // write(2) until all of `data` is written (partial writes, EINTR); the error
 // reads "write <what>: ...".
 Result<> write_all(int fd, std::string_view data, std::string_view what);

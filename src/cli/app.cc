@@ -43,6 +43,7 @@ std::vector<Command>& commands() {
     for (auto& c : volume_commands()) v.push_back(std::move(c));
     for (auto& c : build_commands()) v.push_back(std::move(c));
     for (auto& c : compose_commands()) v.push_back(std::move(c));
+    for (auto& c : lint_commands()) v.push_back(std::move(c));
     return v;
   }();
   return all;

@@ -257,3 +257,68 @@ YAML
 	[ "$(hako inspect -f '{{.State.Status}}' app-loop-1)" = exited ] || fail "still running: $(cat "$WORK/up.out")"
 	hako compose down 2>/dev/null
 }
+
+@test "up --wait returns once db is healthy; ps CREATED, port, images and top look into the project" {
+	run hako compose up --wait
+	assert_status 0
+	assert_match "Container app-db-1  Healthy"
+	assert_match "Container app-worker-1  Running"
+	[ "$(hako inspect -f '{{.State.Health.Status}}' app-db-1)" = healthy ] || fail "db not healthy after --wait"
+	run hako compose ps
+	assert_status 0
+	assert_match "NAME +IMAGE +COMMAND +SERVICE +CREATED +STATUS +PORTS"
+	assert_match "app-db-1 .* db +(Less than a second|[0-9]+ seconds?) ago +Up \(healthy\)"
+	run hako compose port web 8080
+	assert_status 0
+	assert_eq "$output" "0.0.0.0:$WEB_PORT"
+	run hako compose port web 9999
+	assert_status 1
+	run hako compose images
+	assert_status 0
+	assert_match "CONTAINER +REPOSITORY +TAG +IMAGE ID +SIZE"
+	assert_match "app-worker-1 +busybox +latest +[0-9a-f]{12} +[0-9.]+[kM]B"
+	run hako compose top worker
+	assert_status 0
+	assert_match "app-worker-1"
+	assert_match "sleep 3600"
+	run hako compose down -v
+	assert_status 0
+}
+
+@test "a service built from its Dockerfile: logs with and without prefixes and colours, events, down --rmi local" {
+	mkdir -p talker
+	printf 'FROM busybox\nCMD ["sh", "-c", "echo one; echo two; exec sleep 3600"]\n' >talker/Dockerfile
+	cat >compose.yaml <<-'YAML'
+		services:
+		  talker:
+		    build: ./talker
+		  plain:
+		    image: busybox
+		    command: ["sh", "-c", "echo plain; exec sleep 3600"]
+	YAML
+	run hako compose up -d
+	assert_status 0
+	run hako image inspect -f '{{.Config.Cmd}}' app-talker
+	assert_status 0
+	eventually '[ "$(hako compose logs --no-log-prefix talker)" = "$(printf "one\ntwo")" ]'
+	run hako compose logs talker
+	assert_match "app-talker-1 \| one"
+	[[ "$output" != *plain* ]] || fail "plain's logs shown for talker: $output"
+	run hako compose --ansi always logs plain
+	assert_match $'\033\\[36mapp-plain-1 \\|\033\\[0m plain'
+	"$HAKO" compose events >events.out 2>&1 3>&- &
+	local ev=$!
+	sleep 0.5
+	hako compose restart plain
+	eventually 'grep -q "container start .*name=app-plain-1" events.out'
+	kill "$ev"
+	wait "$ev" 2>/dev/null || true
+	! grep -q "app-talker-1" events.out || fail "events of a container that did nothing: $(cat events.out)"
+	run hako compose down --rmi local
+	assert_status 0
+	assert_match "Image app-talker  Removed"
+	run hako image inspect app-talker
+	assert_status 1
+	run hako image inspect busybox
+	assert_status 0
+}

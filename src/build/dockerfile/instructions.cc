@@ -650,6 +650,12 @@ Result<Dockerfile> parse_dockerfile(std::string_view text) {
   return df;
 }
 
+Result<TypedNode> type_node(const parser::Node& node) {
+  TRY_ASSIGN(Parsed p, parse_node(node));
+  if (auto* from = std::get_if<FromCommand>(&p)) return TypedNode(std::move(*from));
+  return TypedNode(make_instruction(node, std::move(std::get<Command>(p))));
+}
+
 Result<Instruction> parse_onbuild_expression(std::string_view expression, char escape) {
   TRY_ASSIGN(parser::ParseResult pr, parser::parse(expression, escape));
   if (pr.ast.children.size() != 1) return invalid("onbuild trigger should be a single expression");

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "base/error.h"
+#include "build/dockerfile/parser.h"
 
 namespace hako::build {
 
@@ -173,6 +174,13 @@ struct Dockerfile {
 // requires either one or three arguments"; the caller puts the file name in
 // front ("Dockerfile:3: ...").
 Result<Dockerfile> parse_dockerfile(std::string_view text);
+
+// One syntax-tree node typed on its own: FROM as a FromCommand, anything else
+// as an Instruction. The linter types node by node, so that an instruction
+// before the first FROM is a finding (DL3061) rather than the end of linting.
+// Errors as parse_dockerfile's ("line 2: unknown flag: --form").
+using TypedNode = std::variant<FromCommand, Instruction>;
+Result<TypedNode> type_node(const parser::Node& node);
 
 // A typed instruction from one ONBUILD expression of a base image
 // ("RUN echo hi"), for the builder to run at the start of a child stage.

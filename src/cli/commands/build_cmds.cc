@@ -12,10 +12,12 @@
 #include "build/dockerfile/instructions.h"
 #include "build/progress.h"
 #include "cli/command.h"
+#include "cli/lint_config.h"
 #include "cli/units.h"
 #include "engine/build_executor.h"
 #include "image/reference.h"
 #include "layer/apply.h"
+#include "lint/report.h"
 
 namespace hako::cli {
 namespace {
@@ -47,18 +49,6 @@ bool looks_like_archive(std::string_view head) {
   if (head.size() >= 4 && static_cast<unsigned char>(head[0]) == 0x28 && static_cast<unsigned char>(head[1]) == 0xb5)
     return true;
   return head.size() >= 262 && head.substr(257, 5) == "ustar";
-}
-
-Result<std::string> read_all_fd(int fd) {
-  std::string out;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail_sys("read stdin");
-    if (n == 0) return out;
-    out.append(buf, static_cast<size_t>(n));
-  }
 }
 
 // BuildKit's error display: the lines around the failing instruction.
@@ -124,6 +114,38 @@ Result<std::map<std::string, std::string>> parse_secrets(const std::vector<std::
     out[id] = absolute_path(src);
   }
   return out;
+}
+
+// `build --check`: the Dockerfile linted (hako lint's rules and settings),
+// Docker's closing line, and exit 1 when a finding fails the threshold.
+Result<int> check_dockerfile(const std::string& text, const std::string& file_name) {
+  TRY_ASSIGN(lint::Config cfg, load_lint_config(""));
+  lint::FileResult fr{file_name, lint::lint_text(text, file_name, cfg)};
+  lint::ReportOptions ro;
+  ro.color = !cfg.no_color && ::isatty(1);
+  std::string out = lint::render_report({fr}, ro);
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  size_t n = fr.findings.size();
+  if (n == 0) {
+    std::printf("Check complete, no warnings found.\n");
+  } else {
+    std::printf("Check complete, %zu %s been found!\n", n, n == 1 ? "warning has" : "warnings have");
+  }
+  return lint::fails(fr.findings, cfg) ? 1 : 0;
+}
+
+// Before a build: error-level findings only. A broken lint configuration
+// must not stop a build: it is reported and the defaults are used.
+void warn_lint_errors(const std::string& text, const std::string& file_name) {
+  auto cfg = load_lint_config("");
+  if (!cfg) {
+    std::fprintf(stderr, "WARNING: lint configuration ignored: %s\n", cfg.error().message().c_str());
+    cfg = lint::Config{};
+  }
+  for (const auto& f : lint::lint_text(text, file_name, *cfg)) {
+    if (f.severity != lint::Severity::Error) continue;
+    std::fprintf(stderr, "WARNING: %s:%d %s %s\n", f.file.c_str(), f.line, f.code.c_str(), f.message.c_str());
+  }
 }
 
 Result<int> build_cmd(Context& ctx, const ParsedFlags& p) {
@@ -209,6 +231,11 @@ Result<int> build_cmd(Context& ctx, const ParsedFlags& p) {
                                                                        : build::ProgressMode::Plain;
   build::Progress display(mode, stderr);
 
+  // The linter's error-level findings, as warnings before the build; with
+  // --check, every finding and no build.
+  if (p.boolean("check")) return check_dockerfile(dockerfile_text, file_name);
+  if (mode != build::ProgressMode::Quiet) warn_lint_errors(dockerfile_text, file_name);
+
   auto parsed = build::parse_dockerfile(dockerfile_text);
   if (!parsed) {
     std::string msg = parsed.error().message();
@@ -270,6 +297,7 @@ std::vector<Command> build_commands() {
                     {"platform", 0, Flag::String, "", "Set platform if server is multi-platform capable", "string"},
                     {"rm", 0, Flag::Bool, "true", "Remove intermediate containers after a successful build (always)", ""},
                     {"force-rm", 0, Flag::Bool, "", "Always remove intermediate containers (always)", ""},
+                    {"check", 0, Flag::Bool, "", "Lint the Dockerfile (hako lint's rules) and exit without building", ""},
                 },
                 build_cmd, 1, 1};
   Command prune{"builder prune", {}, "[OPTIONS]", "Remove build cache",

@@ -946,6 +946,8 @@ std::optional<SimpleCommand> SimpleCommand::wrapped() const {
       break;
     }
     if (a == "-" || !a.starts_with("-")) break;
+    // `command -v x` / `command -V x` only look x up: nothing is run.
+    if (spec->name == "command" && (a == "-v" || a == "-V")) return std::nullopt;
     bool value = std::find(spec->value_flags.begin(), spec->value_flags.end(), a) != spec->value_flags.end();
     if (value) ++k;
   }

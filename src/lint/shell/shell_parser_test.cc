@@ -160,6 +160,10 @@ TEST(ShellParser, Wrappers) {
   EXPECT_FALSE(cmds("sudo")[0].wrapped());
   EXPECT_FALSE(cmds("apt-get x")[0].wrapped());
   EXPECT_EQ(cmds("apt-get x")[0].unwrapped().name(), "apt-get");
+  // `command -v x` looks x up without running it.
+  EXPECT_FALSE(cmds("command -v wget")[0].wrapped());
+  EXPECT_EQ(cmds("command -V curl")[0].unwrapped().name(), "command");
+  EXPECT_EQ(cmds("command -p ls")[0].unwrapped().name(), "ls");
 
   auto s = cmds("su -c 'apt-get install x' app");
   EXPECT_EQ(s[0].flag_value("-c"), "apt-get install x");

@@ -1,0 +1,6 @@
+FROM nginx:1.25
+EXPOSE 80 443
+EXPOSE 80000
+EXPOSE 40000-80000/tcp
+EXPOSE 8080/udp 70000/tcp
+# expect-lines: 3,4,5

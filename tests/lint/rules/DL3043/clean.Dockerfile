@@ -1,0 +1,5 @@
+FROM debian:12
+ONBUILD RUN echo building child
+ONBUILD COPY . /app
+ONBUILD WORKDIR /app
+MAINTAINER someone@example.com

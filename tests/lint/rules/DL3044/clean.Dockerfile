@@ -1,0 +1,8 @@
+FROM debian:12
+ARG VERSION=1.0
+ENV VERSION=${VERSION} LABEL="v${VERSION}"
+ENV APP_HOME=/opt/app
+ENV APP_BIN="${APP_HOME}/bin"
+ENV PATH=/opt/app/bin:${PATH}
+ENV PATH=/usr/local/go/bin:$PATH
+ENV BLA=blubb BLUBB="${BLAFOO}/x" OTHER="$FOOBLA/y" MORE="BLA/$BLAFOO/BLA"

@@ -1,0 +1,5 @@
+FROM debian:12 AS base
+RUN echo base
+
+FROM base
+LABEL author=jane version=1.0.0

@@ -1,0 +1,3 @@
+FROM debian:12
+LABEL author="Jane Doe" version="1.0.0"
+LABEL unrelated=""

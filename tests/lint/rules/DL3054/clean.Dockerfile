@@ -1,0 +1,11 @@
+FROM debian:12
+LABEL org.opencontainers.image.licenses="BSD-3-Clause"
+LABEL org.opencontainers.image.licenses=MIT
+LABEL org.opencontainers.image.licenses="Apache-2.0"
+LABEL org.opencontainers.image.licenses="GPL-2.0-or-later"
+LABEL org.opencontainers.image.licenses="LGPL-2.1-only"
+LABEL org.opencontainers.image.licenses="AGPL-3.0-only"
+LABEL org.opencontainers.image.licenses="CC0-1.0"
+LABEL org.opencontainers.image.licenses="Unlicense"
+LABEL org.opencontainers.image.licenses="0BSD"
+LABEL other="proprietary"
