@@ -11,6 +11,10 @@
 # --no-fail -f json (all rules, every finding serialised); dockerfilelint
 # with -o json.  Both must produce findings, else the run counts as failed.
 #
+# Beside the CLI's time, build/hako-lint-time (bench/tools/lint_time.cc)
+# times the lint alone in one process (every rule and the JSON report, 200
+# times): what hako spends on the Dockerfile once the process is running.
+#
 # Environment:
 #   HAKO    hako binary (default: <repo>/build/hako)
 #   N       timed rounds (default 50), WARMUP untimed rounds (default 3)
@@ -111,6 +115,11 @@ for e in "${engines[@]}"; do
 done
 if [[ -n ${med[dockerfilelint]:-} && ${med[dockerfilelint]} != - && ${med[hako]} != - ]]; then
   awk -v a="${med[dockerfilelint]}" -v b="${med[hako]}" 'BEGIN { printf "dockerfilelint / hako: %.1fx\n", a / b }'
+fi
+lint_time=$(dirname "$HAKO")/hako-lint-time
+if [[ -x $lint_time ]]; then
+  read -r in_med in_p90 _ _ < <("$lint_time" "$tmp/Dockerfile" 200)
+  echo "hako lint in one process (no fork/exec): median $in_med ms, p90 $in_p90 ms"
 fi
 awk -v m="${med[hako]}" -v t="$TARGET_MS" 'BEGIN { printf "hako target <= %d ms: %s\n", t, (m != "-" && m <= t) ? "met" : "MISSED" }'
 status=0

@@ -137,12 +137,15 @@ bool parse_pragma(std::string_view comment, bool* global, std::set<std::string>*
 }
 
 void read_pragmas(std::string_view text, Model& m) {
-  // Lines inside instructions (continuations, heredoc bodies) are not comments.
-  std::vector<std::pair<int, int>> spans;
-  for (const auto& ins : m.instructions) spans.emplace_back(ins.line, ins.end_line);
-  auto inside = [&](int line) {
-    return std::any_of(spans.begin(), spans.end(), [&](auto& s) { return line > s.first && line <= s.second; });
-  };
+  // Lines inside instructions (continuations, heredoc bodies) are not
+  // comments: a bitmap of them, so each line is checked in O(1).
+  std::vector<bool> in_instruction;
+  for (const auto& ins : m.instructions) {
+    if (ins.end_line <= ins.line) continue;
+    if (in_instruction.size() <= static_cast<size_t>(ins.end_line)) in_instruction.resize(ins.end_line + 1, false);
+    for (int l = ins.line + 1; l <= ins.end_line; ++l) in_instruction[l] = true;
+  }
+  auto inside = [&](int line) { return static_cast<size_t>(line) < in_instruction.size() && in_instruction[line]; };
   int line = 0;
   size_t pos = 0;
   while (pos <= text.size()) {
