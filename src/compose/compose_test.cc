@@ -502,6 +502,21 @@ TEST(Profiles, Selection) {
   EXPECT_EQ(p->model["services"].size(), 4u);
 }
 
+TEST(Profiles, ANamedServiceIsEnabled) {
+  TempProject t;
+  t.write("compose.yaml",
+          "services:\n  foo: {image: foo}\n  tool: {image: tool, profiles: [tools]}\n"
+          "  other: {image: other, profiles: [tools]}\n");
+  LoadOptions o;
+  o.working_dir = t.dir();
+  o.enabled_services = {"tool"};
+  auto p = load_project(o);
+  ASSERT_TRUE(p) << p.error().message();
+  EXPECT_TRUE(p->model["services"].contains("tool"));
+  EXPECT_FALSE(p->model["services"].contains("other"));
+  EXPECT_TRUE(p->model["services"].contains("foo"));
+}
+
 TEST(ToYaml, NameFirst) {
   Json m = Json::parse(R"({"name":"p","services":{"a":{"image":"x"}}})");
   std::string y = to_yaml(m);

@@ -852,6 +852,8 @@ Result<Project> load_project_impl(const LoadOptions& opts) {
       if (!on)
         for (auto& p : s["profiles"])
           if (active.contains(p.get<std::string>())) on = true;
+      if (std::find(opts.enabled_services.begin(), opts.enabled_services.end(), sname) != opts.enabled_services.end())
+        on = true;
       if (on) kept[sname] = s;
     }
     model["services"] = kept;

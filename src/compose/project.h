@@ -33,6 +33,9 @@ struct LoadOptions {
   std::string project_name;            // -p
   std::vector<std::string> env_files;  // --env-file
   std::vector<std::string> profiles;   // --profile (COMPOSE_PROFILES is added)
+  // Services named on the command line (`up web`, `run tool`): enabled
+  // whatever their profiles, as Compose does.
+  std::vector<std::string> enabled_services;
   // The process environment; unset: nothing is set.
   std::function<std::optional<std::string>(const std::string&)> environ;
 };

@@ -96,6 +96,15 @@ Result<std::string> create_container(Engine& engine, const RunOptions& o, const 
                                                            : Json(image_config.config.entrypoint.value_or(
                                                                  std::vector<std::string>{}))},
                                {"WorkingDir", proc.value("cwd", "/")}};
+    if (o.stop_timeout) c.run_options["Config"]["StopTimeout"] = *o.stop_timeout;
+    // Docker's HostConfig fields for what create was asked (inspect merges
+    // them over the live resources).
+    Json& host = c.run_options["HostConfig"];
+    host["Privileged"] = o.privileged;
+    host["ReadonlyRootfs"] = o.read_only;
+    host["Init"] = o.init ? Json(true) : Json(nullptr);
+    host["CapAdd"] = o.cap_add.empty() ? Json(nullptr) : Json(o.cap_add);
+    host["CapDrop"] = o.cap_drop.empty() ? Json(nullptr) : Json(o.cap_drop);
     return built.spec;
   };
   // Detached --rm: the monitor removes the container when it ends; in the

@@ -322,3 +322,98 @@ YAML
 	run hako image inspect busybox
 	assert_status 0
 }
+
+@test "a service's settings reach its container; external resources are used and kept; completed_successfully; orphans" {
+	hako network create pre-made >/dev/null
+	hako volume create pre-vol >/dev/null
+	echo s3cr3t >token.txt
+	echo "level=debug" >settings.conf
+	echo "FROM_FILE=2" >extra.env
+	cat >compose.yaml <<-'YAML'
+		services:
+		  box:
+		    image: busybox
+		    command: ["sleep", "3600"]
+		    init: true
+		    user: "65534:65534"
+		    working_dir: /tmp
+		    hostname: boxhost
+		    read_only: true
+		    tmpfs: [/scratch]
+		    cap_drop: [ALL]
+		    stop_signal: SIGINT
+		    stop_grace_period: 3s
+		    labels: {tier: test}
+		    environment: [FROM_LIST=1]
+		    env_file: [extra.env]
+		    ulimits: {nofile: {soft: 1024, hard: 2048}}
+		    pids_limit: 64
+		    deploy:
+		      resources:
+		        limits: {memory: 64M, cpus: "0.5"}
+		        reservations: {memory: 16M}
+		      restart_policy: {condition: on-failure, max_attempts: 3}
+		    secrets: [token]
+		    configs: [{source: settings, target: /etc/settings.conf}]
+		    volumes: [keep:/keep]
+		    networks:
+		      front: {aliases: [boxalias]}
+		      back: {}
+		  probe:
+		    image: busybox
+		    command: ["sleep", "3600"]
+		    networks: [front, outside]
+		  done:
+		    image: busybox
+		    command: ["sh", "-c", "echo finished"]
+		  after:
+		    image: busybox
+		    command: ["sleep", "3600"]
+		    network_mode: none
+		    depends_on:
+		      done: {condition: service_completed_successfully}
+		networks:
+		  front: {}
+		  back: {internal: true}
+		  outside: {external: true, name: pre-made}
+		volumes:
+		  keep: {external: true, name: pre-vol}
+		secrets:
+		  token: {file: ./token.txt}
+		configs:
+		  settings: {file: ./settings.conf}
+	YAML
+	run hako compose up -d
+	assert_status 0
+	local f='{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.MemoryReservation}} {{.HostConfig.PidsLimit}} {{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}'
+	assert_eq "$(hako inspect -f "$f" app-box-1)" "67108864 500000000 16777216 64 on-failure:3"
+	f='{{.Config.User}} {{.Config.WorkingDir}} {{.Config.Hostname}} {{.HostConfig.ReadonlyRootfs}} {{.HostConfig.Init}} {{.HostConfig.CapDrop}} {{.Config.StopSignal}} {{.Config.StopTimeout}} {{index .Config.Labels "tier"}}'
+	assert_eq "$(hako inspect -f "$f" app-box-1)" "65534:65534 /tmp boxhost true true [ALL] SIGINT 3 test"
+	run hako compose exec box sh -c 'echo $FROM_LIST $FROM_FILE; ulimit -n; cat /run/secrets/token /etc/settings.conf; touch /scratch/x && echo tmpfs-ok; touch /x 2>/dev/null || echo ro-ok; ls -d /keep'
+	assert_status 0
+	assert_eq "$output" "$(printf '1 2\n1024\ns3cr3t\nlevel=debug\ntmpfs-ok\nro-ok\n/keep')"
+	run hako inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' app-box-1
+	assert_match "app_back"
+	assert_match "app_front"
+	run hako compose exec probe nslookup boxalias
+	assert_status 0
+	assert_match "Address.*10\."
+	assert_eq "$(hako inspect -f '{{.State.Status}} {{.State.ExitCode}}' app-done-1)" "exited 0"
+	assert_eq "$(hako inspect -f '{{.State.Status}} {{.HostConfig.NetworkMode}}' app-after-1)" "running none"
+	# probe is gone from the file: up reports it as an orphan, --remove-orphans removes it
+	sed -i '/^  probe:/,/^  done:/{/^  done:/!d}' compose.yaml
+	run hako compose up -d
+	assert_match "Found orphan containers \(\[app-probe-1\]\)"
+	run hako compose up -d --remove-orphans
+	assert_status 0
+	run hako inspect app-probe-1
+	assert_status 1
+	run hako compose down -v
+	assert_status 0
+	hako network inspect pre-made >/dev/null || fail "external network removed"
+	hako volume inspect pre-vol >/dev/null || fail "external volume removed"
+	run hako network inspect app_front
+	assert_status 1
+	hako network rm pre-made >/dev/null
+	hako volume rm pre-vol >/dev/null
+}

@@ -58,7 +58,8 @@ struct Loaded {
 };
 
 // The project from the global flags (-f, -p, --project-directory, ...).
-Result<Loaded> load(const ParsedFlags& g);
+// `services`: the ones the command names, enabled whatever their profiles.
+Result<Loaded> load(const ParsedFlags& g, const std::vector<std::string>& services = {});
 // The project name without loading a file (down, ps, ... work without one
 // when -p is given).
 Result<Loaded> load_or_name(const ParsedFlags& g);

@@ -177,7 +177,7 @@ Result<int> exec_cmd(Context& ctx, const ParsedFlags& g, const ParsedFlags& p) {
 }
 
 Result<int> run_cmd(Context& ctx, const ParsedFlags& g, const ParsedFlags& p) {
-  TRY_ASSIGN(auto l, load(g));
+  TRY_ASSIGN(auto l, load(g, {p.args()[0]}));
   const std::string& service = p.args()[0];
   TRY(check_services(l.project.model, {service}));
   const Json& svc = services_of(l.project.model)[service];

@@ -17,8 +17,9 @@ namespace hako::cli::compose_cli {
 // ---------------------------------------------------------------------------
 // The project
 
-Result<Loaded> load(const ParsedFlags& g) {
+Result<Loaded> load(const ParsedFlags& g, const std::vector<std::string>& services) {
   compose::LoadOptions o;
+  o.enabled_services = services;
   o.files = g.list("file");
   o.working_dir = g.str("project-directory");
   o.project_name = g.str("project-name");

@@ -126,6 +126,55 @@ Result<std::vector<std::string>> run_args(const Loaded& l, const std::string& se
       if (h.contains("retries")) add("--health-retries", scalar(h["retries"]));
     }
   }
+  // deploy: resources (limits: memory, cpus, pids; reservations: memory) and
+  // restart_policy, as Compose maps them onto one engine. The service's own
+  // keys (mem_limit, cpus, pids_limit, mem_reservation, restart) win.
+  if (svc.contains("deploy") && svc["deploy"].is_object()) {
+    const Json& d = svc["deploy"];
+    const Json res = d.value("resources", Json::object());
+    const Json lim = res.value("limits", Json::object());
+    const Json rsv = res.value("reservations", Json::object());
+    auto from = [&](const Json& obj, const char* key, const char* own, const char* flag) {
+      if (obj.contains(key) && !obj[key].is_null() && !svc.contains(own)) add(flag, scalar(obj[key]));
+    };
+    from(lim, "memory", "mem_limit", "--memory");
+    from(lim, "cpus", "cpus", "--cpus");
+    from(lim, "pids", "pids_limit", "--pids-limit");
+    from(rsv, "memory", "mem_reservation", "--memory-reservation");
+    if (d.contains("restart_policy") && d["restart_policy"].is_object() && !svc.contains("restart")) {
+      const Json& rp = d["restart_policy"];
+      std::string cond = rp.contains("condition") ? scalar(rp["condition"]) : "any";
+      if (cond == "none") {
+        add("--restart", "no");
+      } else if (cond == "on-failure") {
+        add("--restart", rp.contains("max_attempts") ? "on-failure:" + scalar(rp["max_attempts"]) : "on-failure");
+      } else {
+        add("--restart", "always");
+      }
+    }
+  }
+  // secrets and configs from files: bind-mounted read-only, secrets at
+  // /run/secrets/TARGET (default: the secret's name), configs at /TARGET.
+  for (const char* kind : {"secrets", "configs"}) {
+    if (!svc.contains(kind) || !svc[kind].is_array()) continue;
+    const Json defs = l.project.model.value(kind, Json::object());
+    bool secret = std::string_view(kind) == "secrets";
+    for (const auto& item : svc[kind]) {
+      std::string source = item.is_object() ? scalar(item.value("source", Json(""))) : scalar(item);
+      if (!defs.contains(source)) {
+        return fail(ErrorKind::InvalidArgument, "service \"{}\" refers to undefined {} {}", service,
+                    secret ? "secret" : "config", source);
+      }
+      const Json& def = defs[source];
+      if (!def.contains("file")) {
+        return fail(ErrorKind::NotSupported, "{} \"{}\": only file-based {} are supported", secret ? "secret" : "config",
+                    source, kind);
+      }
+      std::string target = item.is_object() && item.contains("target") ? scalar(item["target"]) : source;
+      if (!target.starts_with("/")) target = (secret ? "/run/secrets/" : "/") + target;
+      add("--mount", "type=bind,source=" + scalar(def["file"]) + ",target=" + target + ",readonly");
+    }
+  }
   auto str_flag = [&](const char* key, const char* flag) {
     if (svc.contains(key) && !svc[key].is_null()) add(flag, scalar(svc[key]));
   };

@@ -298,7 +298,7 @@ Result<> wait_running_healthy(engine::Engine& eng, const std::vector<std::string
 // The subcommands
 
 Result<int> up_cmd(Context& ctx, const ParsedFlags& g, const ParsedFlags& p) {
-  TRY_ASSIGN(auto l, load(g));
+  TRY_ASSIGN(auto l, load(g, p.args()));
   UpOptions o;
   bool wait = p.boolean("wait");
   o.detach = p.boolean("detach") || wait;  // --wait implies detached mode
@@ -365,7 +365,7 @@ Result<int> up_cmd(Context& ctx, const ParsedFlags& g, const ParsedFlags& p) {
 }
 
 Result<int> create_cmd(Context& ctx, const ParsedFlags& g, const ParsedFlags& p) {
-  TRY_ASSIGN(auto l, load(g));
+  TRY_ASSIGN(auto l, load(g, p.args()));
   UpOptions o;
   o.no_start = true;
   o.force_recreate = p.boolean("force-recreate");
