@@ -14,12 +14,6 @@ namespace {
 
 using shell::SimpleCommand;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // apt-get's options that take a value (so that `apt-get -o X=y install`
 // still has `install` as its subcommand).
 const std::vector<std::string>& apt_value_flags() {

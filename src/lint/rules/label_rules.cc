@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "lint/rule.h"
+#include "lint/rules/rule_util.h"
 
 namespace hako::lint {
 namespace {
@@ -60,12 +61,6 @@ std::vector<Pair> label_pairs(const Model& m, const Instruction& ins) {
   if (const auto* l = ins.as<build::LabelCommand>()) {
     for (const auto& kv : l->labels) out.push_back({unquote(kv.key, m.escape), unquote(kv.value, m.escape)});
   }
-  return out;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 

@@ -12,27 +12,6 @@ namespace hako::lint {
 namespace {
 
 using shell::SimpleCommand;
-using Names = std::vector<std::string_view>;
-
-bool in(std::string_view s, const Names& set) { return std::find(set.begin(), set.end(), s) != set.end(); }
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string_view basename(std::string_view path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
-bool starts_with_any(std::string_view s, const Names& prefixes) {
-  return std::any_of(prefixes.begin(), prefixes.end(), [&](std::string_view p) { return s.starts_with(p); });
-}
-bool ends_with_any(std::string_view s, const Names& suffixes) {
-  return std::any_of(suffixes.begin(), suffixes.end(), [&](std::string_view p) { return s.ends_with(p); });
-}
-
 // `stem` followed only by a version: pip, pip3, pip3.11; python3.12.
 bool versioned_name(std::string_view name, std::string_view stem) {
   if (!name.starts_with(stem)) return false;

@@ -12,15 +12,6 @@ namespace hako::lint {
 namespace {
 
 using shell::SimpleCommand;
-using Names = std::vector<std::string_view>;
-
-bool in(std::string_view s, const Names& set) { return std::find(set.begin(), set.end(), s) != set.end(); }
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // The options of yum/dnf that take their value as the next word.
 const std::vector<std::string> kYumValueFlags = {
     "-c", "--config", "-d", "--debuglevel", "-e", "--errorlevel", "--installroot", "--enablerepo",

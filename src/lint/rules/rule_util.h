@@ -4,10 +4,20 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lint/model.h"
 
 namespace hako::lint {
+
+using Names = std::vector<std::string_view>;
+
+// Small string helpers the rule families share.
+bool in(std::string_view s, const Names& set);
+std::string lower(std::string_view s);
+std::string_view basename(std::string_view path);
+bool starts_with_any(std::string_view s, const Names& prefixes);
+bool ends_with_any(std::string_view s, const Names& suffixes);
 
 // Calls fn for every simple command of every RUN (ONBUILD RUN triggers
 // included), sudo/env/... wrappers removed, in file order.

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <set>
 
 #include "base/strings.h"
 #include "cli/commands/compose/compose_internal.h"
@@ -77,7 +78,25 @@ Result<int> restart_cmd(Context& ctx, const ParsedFlags& g, const ParsedFlags& p
   Loaded l;
   TRY_ASSIGN(auto ms, targets(ctx, g, p, false, l));
   TRY_ASSIGN(auto eng, ctx.engine());
-  for (const auto& m : ms) {
+  // Services that depend on a restarted one with `restart: true` are
+  // restarted after it, as Compose does.
+  std::set<std::string> restarted;
+  for (const auto& m : ms) restarted.insert(m.service);
+  std::vector<Member> all = ms;
+  if (!p.args().empty()) {
+    TRY_ASSIGN(auto members_now, members(*eng, l.project.name));
+    for (const auto& m : members_now) {
+      if (restarted.contains(m.service)) continue;
+      const Json& deps = services_of(l.project.model).value(m.service, Json::object()).value("depends_on", Json::object());
+      for (const auto& svc : restarted) {
+        if (deps.is_object() && deps.contains(svc) && deps[svc].is_object() && deps[svc].value("restart", false)) {
+          all.push_back(m);
+          break;
+        }
+      }
+    }
+  }
+  for (const auto& m : all) {
     status_line("Container", m.info.config.name, "Restarting");
     if (m.info.active()) TRY(eng->stop(m.info.record.id, timeout_of(p)));
     TRY(eng->start(m.info.record.id));

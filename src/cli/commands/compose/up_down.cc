@@ -432,39 +432,27 @@ Result<int> down_cmd(Context& ctx, const ParsedFlags& g, const ParsedFlags& p) {
       }
     }
   }
-  // Networks: the model's (not external), else the ones labelled ours.
+  // Networks, and with -v volumes, that carry this project's label: the ones
+  // up made. External ones were made by someone else and carry no label.
+  auto remove_ours = [&](const char* kind, const std::string& name, const std::map<std::string, std::string>& labels,
+                         const char* command) {
+    auto lit = labels.find(kProject);
+    if (lit == labels.end() || lit->second != l.project.name) return;
+    status_line(kind, name, "Removing");
+    auto r = invoke_command(ctx, {command, "rm", name}, true);
+    if (!r) {
+      std::fprintf(stderr, "Error: %s\n", r.error().message().c_str());
+    } else {
+      status_line(kind, name, "Removed");
+    }
+  };
   network::NetworkStore nets(eng->images().db());
   TRY_ASSIGN(auto all_nets, nets.list());
-  std::set<std::string> net_names;
-  const Json& ndefs = model.value("networks", Json::object());
-  for (auto it = ndefs.begin(); it != ndefs.end(); ++it)
-    if (!is_external(*it)) net_names.insert(network_name(l, it.key()));
-  for (const auto& n : all_nets) {
-    auto lit = n.labels.find(kProject);
-    bool labelled = lit != n.labels.end() && lit->second == l.project.name;
-    if (!labelled && !(net_names.contains(n.name) && n.labels.contains(kProject))) continue;
-    if (!labelled) continue;
-    status_line("Network", n.name, "Removing");
-    auto r = invoke_command(ctx, {"network", "rm", n.name}, true);
-    if (!r) std::fprintf(stderr, "Error: %s\n", r.error().message().c_str());
-    else status_line("Network", n.name, "Removed");
-  }
+  for (const auto& n : all_nets) remove_ours("Network", n.name, n.labels, "network");
   if (p.boolean("volumes")) {
     volume::VolumeStore vols(eng->images().db(), eng->root());
     TRY_ASSIGN(auto all_vols, vols.list());
-    std::set<std::string> vol_names;
-    const Json& vdefs = model.value("volumes", Json::object());
-    for (auto it = vdefs.begin(); it != vdefs.end(); ++it)
-      if (!is_external(*it)) vol_names.insert(volume_name(l, it.key()));
-    for (const auto& v : all_vols) {
-      auto lit = v.labels.find(kProject);
-      bool labelled = lit != v.labels.end() && lit->second == l.project.name;
-      if (!labelled) continue;
-      status_line("Volume", v.name, "Removing");
-      auto r = invoke_command(ctx, {"volume", "rm", v.name}, true);
-      if (!r) std::fprintf(stderr, "Error: %s\n", r.error().message().c_str());
-      else status_line("Volume", v.name, "Removed");
-    }
+    for (const auto& v : all_vols) remove_ours("Volume", v.name, v.labels, "volume");
   }
   return 0;
 }
