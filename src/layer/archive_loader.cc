@@ -78,6 +78,7 @@ void* resolve(const char* name) {
   X(int, archive_read_support_format_gnutar, (struct archive * a), (a))                                           \
   X(int, archive_read_support_format_raw, (struct archive * a), (a))                                              \
   X(int, archive_read_support_format_tar, (struct archive * a), (a))                                              \
+  X(int, archive_read_support_format_zip, (struct archive * a), (a))                                              \
   X(int, archive_read_open,                                                                                       \
     (struct archive * a, void* data, archive_open_callback* open, archive_read_callback* read,                    \
      archive_close_callback* close),                                                                              \
