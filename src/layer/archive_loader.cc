@@ -98,6 +98,7 @@ void* resolve(const char* name) {
   X(int, archive_write_add_filter_zstd, (struct archive * a), (a))                                                \
   X(int, archive_write_set_format_pax_restricted, (struct archive * a), (a))                                      \
   X(int, archive_write_set_format_raw, (struct archive * a), (a))                                                 \
+  X(int, archive_write_set_format_zip, (struct archive * a), (a))                                                 \
   X(int, archive_write_set_options, (struct archive * a, const char* opts), (a, opts))                            \
   X(int, archive_write_set_bytes_in_last_block, (struct archive * a, int bytes), (a, bytes))                      \
   X(int, archive_write_open2,                                                                                     \

@@ -7,11 +7,6 @@ namespace hako::scan::osv {
 
 namespace {
 
-Result<> prefixed(Result<> r, std::string_view what) {
-  if (!r) return std::unexpected(r.error().context(what));
-  return {};
-}
-
 template <typename T>
 Result<T> prefixed(Result<T> r, std::string_view what) {
   if (!r) return std::unexpected(r.error().context(what));

@@ -1,4 +1,4 @@
-// Internal to hako_scan_osv: the few SQLite wrappers database.cc and
+// Internal to hako_scan_osv (not installed for other libraries): the few SQLite wrappers database.cc and
 // import.cc share (hako_store has a fuller layer, but this library must not
 // depend on the image store). Values are always bound, never formatted into
 // SQL.
@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "base/error.h"
+#include "scan/osv/database.h"
 
 namespace hako::scan::osv::detail {
 
@@ -56,6 +57,8 @@ class Stmt {
     return st;
   }
 
+  bool is_prepared() const { return s_ != nullptr; }
+
   // Clears the previous run's bindings and cursor.
   void reset() {
     sqlite3_reset(s_);
@@ -63,7 +66,10 @@ class Stmt {
   }
   // 1-based like SQLite. SQLITE_TRANSIENT: the value is copied, so callers
   // may pass temporaries.
-  void bind(int i, std::string_view v) { sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT); }
+  // An empty view may have a null data(), which SQLite would store as NULL.
+  void bind(int i, std::string_view v) {
+    sqlite3_bind_text(s_, i, v.empty() ? "" : v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
   void bind_null(int i) { sqlite3_bind_null(s_, i); }
   void bind_opt(int i, std::string_view v) { v.empty() ? bind_null(i) : bind(i, v); }
 
@@ -106,5 +112,9 @@ inline std::pair<std::string_view, std::string_view> split_ecosystem(std::string
 // normalisation (case-insensitive, runs of "-", "_", "." are one "-");
 // every other ecosystem's names are exact.
 std::string normalize_package(std::string_view ecosystem_base, std::string_view name);
+
+// Defined in import.cc: imports into an open database inside one transaction
+// (Database::import_path documents the behaviour).
+Result<ImportStats> import_into(sqlite3* db, const std::string& file_or_dir);
 
 }  // namespace hako::scan::osv::detail
