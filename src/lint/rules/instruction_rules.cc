@@ -453,14 +453,14 @@ void check_dl3057(const Model& m, const RuleOptions&, Reporter& r) {
   std::optional<StageId> current;
   // Moves the bad stages that `start` is built FROM (transitively) to good.
   auto mark_bases_good = [&](const StageId& start) {
-    std::vector<StageId> todo = {start};
-    while (!todo.empty()) {
-      StageId sid = todo.back();
-      todo.pop_back();
+    std::vector<StageId> to_visit = {start};
+    while (!to_visit.empty()) {
+      StageId sid = to_visit.back();
+      to_visit.pop_back();
       for (auto it = bad.begin(); it != bad.end();) {
         if (it->name == sid.src) {
           good.push_back(*it);
-          todo.push_back(*it);
+          to_visit.push_back(*it);
           it = bad.erase(it);
         } else {
           ++it;

@@ -3,44 +3,9 @@
 #include <cctype>
 
 #include "scan/langpkg/langpkg.h"
+#include "scan/inventory/package.h"
 
 namespace hako::scan {
-
-namespace {
-
-// Percent-encodes one purl segment: everything but unreserved characters,
-// so "@", "/", "+" and spaces in names or versions cannot break the URL.
-std::string encode(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-// Each '/'-separated segment encoded, the separators kept (Go module paths,
-// Composer vendor/name).
-std::string encode_path(std::string_view s) {
-  std::string out;
-  size_t start = 0;
-  while (true) {
-    size_t slash = s.find('/', start);
-    out += encode(s.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
-    if (slash == std::string_view::npos) break;
-    out += '/';
-    start = slash + 1;
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string pep503_normalize(std::string_view name) {
   std::string out;
@@ -58,38 +23,25 @@ std::string pep503_normalize(std::string_view name) {
 }
 
 std::string make_lang_purl(std::string_view ecosystem, std::string_view name, std::string_view version) {
-  std::string type;
-  std::string body;
-  if (ecosystem == "npm") {
-    type = "npm";
-    // "@scope/name": the scope is the namespace, its "@" encoded as %40.
-    body = encode_path(name);
-  } else if (ecosystem == "PyPI") {
-    type = "pypi";
-    body = encode(pep503_normalize(name));
-  } else if (ecosystem == "Go") {
-    type = "golang";
-    body = encode_path(name);
-  } else if (ecosystem == "crates.io") {
-    type = "cargo";
-    body = encode(name);
-  } else if (ecosystem == "RubyGems") {
-    type = "gem";
-    body = encode(name);
-  } else if (ecosystem == "Packagist") {
-    type = "composer";
-    body = encode_path(name);
-  } else if (ecosystem == "Maven") {
-    type = "maven";
-    size_t colon = name.find(':');
-    body = colon == std::string_view::npos ? encode(name)
-                                           : encode(name.substr(0, colon)) + "/" + encode(name.substr(colon + 1));
-  } else {
-    return "";
-  }
-  std::string purl = "pkg:" + type + "/" + body;
-  if (!version.empty()) purl += "@" + encode(version);
-  return purl;
+  // The purl type per OSV ecosystem; the encoding is make_purl's, shared
+  // with the OS packages.
+  std::string_view type;
+  if (ecosystem == "npm") type = "npm";
+  else if (ecosystem == "PyPI") type = "pypi";
+  else if (ecosystem == "Go") type = "golang";
+  else if (ecosystem == "crates.io") type = "cargo";
+  else if (ecosystem == "RubyGems") type = "gem";
+  else if (ecosystem == "Packagist") type = "composer";
+  else if (ecosystem == "Maven") type = "maven";
+  else return "";
+  std::string full = type == "pypi" ? pep503_normalize(name) : std::string(name);
+  // The namespace: npm's "@scope", Go's module path, Composer's vendor (all
+  // before the last '/'), Maven's group (before ':').
+  size_t cut = type == "maven" ? full.find(':') : (type == "npm" || type == "golang" || type == "composer")
+                                                      ? full.rfind('/')
+                                                      : std::string::npos;
+  if (cut == std::string::npos) return make_purl(type, "", full, version);
+  return make_purl(type, std::string_view(full).substr(0, cut), std::string_view(full).substr(cut + 1), version);
 }
 
 namespace langpkg_detail {

@@ -20,6 +20,15 @@ namespace hako::cli::compose_cli {
 // ---------------------------------------------------------------------------
 // Resources
 
+// A network's or volume's own labels and driver_opts as create flags.
+static void add_labels_and_opts(const Json& def, std::vector<std::string>* w) {
+  for (const char* key : {"labels", "driver_opts"}) {
+    if (!def.contains(key) || !def[key].is_object()) continue;
+    const char* flag = std::string_view(key) == "labels" ? "--label" : "--opt";
+    for (auto e = def[key].begin(); e != def[key].end(); ++e) w->insert(w->end(), {flag, e.key() + "=" + scalar(*e)});
+  }
+}
+
 Result<> ensure_networks(Context& ctx, const Loaded& l, const std::set<std::string>& used) {
   TRY_ASSIGN(auto eng, ctx.engine());
   network::NetworkStore nets(eng->images().db());
@@ -38,12 +47,7 @@ Result<> ensure_networks(Context& ctx, const Loaded& l, const std::set<std::stri
                                   "--label", "com.docker.compose.network=" + it.key()};
     if (it->is_object()) {
       if (it->value("internal", false)) w.push_back("--internal");
-      if (it->contains("labels") && (*it)["labels"].is_object())
-        for (auto lit = (*it)["labels"].begin(); lit != (*it)["labels"].end(); ++lit)
-          w.insert(w.end(), {"--label", lit.key() + "=" + scalar(*lit)});
-      if (it->contains("driver_opts") && (*it)["driver_opts"].is_object())
-        for (auto o = (*it)["driver_opts"].begin(); o != (*it)["driver_opts"].end(); ++o)
-          w.insert(w.end(), {"--opt", o.key() + "=" + scalar(*o)});
+      add_labels_and_opts(*it, &w);
       if (it->contains("ipam") && (*it)["ipam"].contains("config"))
         for (const auto& c : (*it)["ipam"]["config"]) {
           if (c.contains("subnet")) w.insert(w.end(), {"--subnet", scalar(c["subnet"])});
@@ -75,12 +79,7 @@ Result<> ensure_volumes(Context& ctx, const Loaded& l) {
                                   "--label", "com.docker.compose.volume=" + it.key()};
     if (it->is_object()) {
       if (it->contains("driver")) w.insert(w.end(), {"--driver", scalar((*it)["driver"])});
-      if (it->contains("labels") && (*it)["labels"].is_object())
-        for (auto lit = (*it)["labels"].begin(); lit != (*it)["labels"].end(); ++lit)
-          w.insert(w.end(), {"--label", lit.key() + "=" + scalar(*lit)});
-      if (it->contains("driver_opts") && (*it)["driver_opts"].is_object())
-        for (auto o = (*it)["driver_opts"].begin(); o != (*it)["driver_opts"].end(); ++o)
-          w.insert(w.end(), {"--opt", o.key() + "=" + scalar(*o)});
+      add_labels_and_opts(*it, &w);
     }
     w.push_back(name);
     status_line("Volume", name, "Creating");
