@@ -10,9 +10,11 @@ packages=(
   libfmt-dev nlohmann-json3-dev libseccomp-dev libsqlite3-dev libgtest-dev
   libarchive-dev libssl-dev libcurl4-openssl-dev zlib1g-dev libzstd-dev
   libyaml-dev
-  # tests: SARIF, CycloneDX and SPDX documents checked against their JSON schemas
+  # tests: SARIF and CycloneDX documents checked against their JSON schemas
   # (the schemas come from npm packages, fetched by the tests into a cache)
   python3-jsonschema
+  # tests/system/scan.bats ages the vulnerability database with sqlite3
+  sqlite3
   # networks: libnftables, loaded with dlopen when a network is touched
   libnftables1
   # tests and the demo

@@ -44,6 +44,7 @@ std::vector<Command>& commands() {
     for (auto& c : build_commands()) v.push_back(std::move(c));
     for (auto& c : compose_commands()) v.push_back(std::move(c));
     for (auto& c : lint_commands()) v.push_back(std::move(c));
+    for (auto& c : scan_commands()) v.push_back(std::move(c));
     return v;
   }();
   return all;

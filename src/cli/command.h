@@ -77,6 +77,7 @@ std::vector<Command> volume_commands();
 std::vector<Command> build_commands();  // build, builder prune
 std::vector<Command> compose_commands();  // compose
 std::vector<Command> lint_commands();  // lint
+std::vector<Command> scan_commands();  // scan, scan db, sbom
 // Runs another hako command in this process, as `hako WORDS...` would (the
 // command's words first: {"network", "create", "x"}), with ctx's globals;
 // with quiet_stdout its stdout goes to /dev/null. Errors are returned, not

@@ -196,6 +196,23 @@ Result<std::string> Snapshots::mount(const std::string& key, const std::vector<s
   return dir + "/merged";
 }
 
+Result<std::string> Snapshots::mount_readonly_view(const std::vector<std::string>& layers,
+                                                   const std::string& target) {
+  if (layers.empty()) return target;
+  if (driver_ == Driver::Vfs || layers.size() == 1) return layer_dir(layers.back());
+  std::vector<std::string> lowers;
+  for (auto it = layers.rbegin(); it != layers.rend(); ++it) lowers.push_back(hex_of(*it));
+  std::string data = "lowerdir=" + hako::join(lowers, ":");
+  if (data.size() > kMaxMountData)
+    return fail(ErrorKind::NotSupported, "image has {} layers: more than an overlay mount can stack", lowers.size());
+  TRY(in_directory(root_ + "/layers", [&]() -> Result<> {
+    if (::mount("overlay", target.c_str(), "overlay", MS_RDONLY, data.c_str()) < 0)
+      return fail_sys(fmt::format("mount overlay on {}", target));
+    return {};
+  }));
+  return target;
+}
+
 Result<> Snapshots::unmount(const std::string& key) {
   if (driver_ == Driver::Vfs) return {};
   std::string merged = snapshot_dir(key) + "/merged";

@@ -68,6 +68,14 @@ class Snapshots {
   Result<> unmount(const std::string& key);
   Result<> remove(const std::string& key);
   std::string snapshot_dir(const std::string& key) const;
+
+  // A read-only view of an image's merged filesystem at `target` (an
+  // existing empty directory), for readers such as `hako scan` that need no
+  // container: vfs and one-layer images return the top layer directory
+  // itself (nothing mounted); otherwise a lower-only overlay is mounted on
+  // `target`, which the caller unmounts (or makes in a private mount
+  // namespace, so the kernel drops it with the process).
+  Result<std::string> mount_readonly_view(const std::vector<std::string>& layers, const std::string& target);
   // The directory holding the container's changes: upper/ (overlay) or
   // the whole rootfs copy (vfs), for diff, export and commit.
   std::string changes_dir(const std::string& key) const;
