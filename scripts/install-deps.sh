@@ -31,6 +31,8 @@ packages=(
   docker-registry apache2-utils skopeo umoci curl openssl file
   # peers for benchmarks and comparison
   runc crun iperf3
+  # bench/scan.sh's peer
+  debsecan
 )
 
 missing=()
