@@ -5,8 +5,9 @@
 # who and where it is (hostname, pid 1, its memory limit), and one detached
 # whose logs are read before it is stopped and removed; then a web server
 # on a network of its own, reached by name and through a published port;
-# last, examples/hello-web built from its multi-stage Dockerfile, run, read
-# from the host, and rebuilt from the cache.
+# then examples/hello-web built from its multi-stage Dockerfile, run, read
+# from the host, and rebuilt from the cache; last, an image with an npm
+# lockfile scanned for vulnerabilities and listed as an SBOM.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 "$here/scripts/install-deps.sh"
@@ -121,3 +122,17 @@ end=$EPOCHREALTIME
 echo "rebuilt from the cache in $(((${end/./} - ${start/./}) / 1000)) ms"
 echo
 show "$hako" rm -f demo-hello
+
+# Scan: an image that carries an npm lockfile, against a small OSV database
+# (the tests' fixture advisories; `hako scan db update` downloads OSV's own
+# exports), then its bill of materials.
+mkdir -p "$work/scan-app"
+printf '%s\n' '{"name": "app", "lockfileVersion": 3, "packages": {"": {"name": "app"},' \
+  '  "node_modules/lodash": {"version": "4.17.20", "license": "MIT"},' \
+  '  "node_modules/minimist": {"version": "1.2.5", "license": "MIT"}}}' >"$work/scan-app/package-lock.json"
+printf 'FROM busybox\nCOPY package-lock.json /app/\n' >"$work/scan-app/Dockerfile"
+show "$hako" build -q -t demo-app "$work/scan-app"
+export HAKO_SCAN_DB=$work/osv.db
+show "$hako" scan db import "$here/tests/scan/osv"
+show "$hako" scan demo-app
+show "$hako" sbom demo-app

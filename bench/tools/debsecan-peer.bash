@@ -4,13 +4,13 @@
 # 12 OSV documents into the zlib'd data file debsecan fetches, which it
 # reads from a file:// URL) and the Debian image's own dpkg status file.
 
-# debsecan_prepare TMP: converts $TMP/osv into $TMP/debsecan and extracts
-# the status file; uses $debian_tar and $repo from scan.sh.
+# debsecan_prepare TMP REPO DEBIAN_TAR: converts TMP/osv into TMP/debsecan
+# and extracts the image's status file.
 debsecan_prepare() {
   DEBSECAN_DIR=$1/debsecan
-  python3 "$repo/bench/tools/osv-to-debsecan.py" "$1/osv" "$DEBSECAN_DIR" >/dev/null
+  python3 "$2/bench/tools/osv-to-debsecan.py" "$1/osv" "$DEBSECAN_DIR" >/dev/null
   mkdir -p "$1/status-root"
-  tar -xf "$debian_tar" -C "$1/status-root" var/lib/dpkg/status
+  tar -xf "$3" -C "$1/status-root" var/lib/dpkg/status
   DEBSECAN_STATUS=$1/status-root/var/lib/dpkg/status
   # A whitelist that does not exist: nothing on this host hides findings.
   DEBSECAN_WHITELIST=$1/no-whitelist

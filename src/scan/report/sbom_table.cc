@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "scan/report/sbom.h"
+#include "scan/report/text.h"
 
 namespace hako::scan::report {
 namespace {
@@ -23,13 +24,7 @@ std::string or_dash(const std::string& s) { return s.empty() ? "-" : s; }
 
 // Debian's copyright files can list many licences; the table keeps to the
 // first 40 characters (the SBOM formats carry them whole).
-std::string shorten(const std::string& s) {
-  constexpr size_t kWidth = 40;
-  if (s.size() <= kWidth) return s;
-  size_t cut = kWidth - 3;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return s.substr(0, cut) + "...";
-}
+constexpr size_t kLicenseWidth = 40;
 
 }  // namespace
 
@@ -43,7 +38,7 @@ std::string render_sbom_table(const Inventory& inv) {
     rows.push_back({"NAME", "VERSION", "LICENSE", "LAYER"});
     for (size_t i : target.packages) {
       const InventoryPackage& p = inv.packages[i];
-      rows.push_back({p.name, or_dash(p.version), or_dash(shorten(p.license)), short_layer(p.layer)});
+      rows.push_back({p.name, or_dash(p.version), or_dash(shorten(p.license, kLicenseWidth)), short_layer(p.layer)});
     }
     std::array<size_t, 4> width{};
     for (const auto& row : rows)

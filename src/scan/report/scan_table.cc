@@ -5,19 +5,12 @@
 #include <fmt/format.h>
 
 #include "scan/report/scan_report.h"
+#include "scan/report/text.h"
 
 namespace hako::scan::report {
 namespace {
 
 constexpr size_t kTitleWidth = 60;
-
-// Cuts at a character boundary of UTF-8 text, not inside a sequence.
-std::string shorten(const std::string& s, size_t width) {
-  if (s.size() <= width) return s;
-  size_t cut = width - 3;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return s.substr(0, cut) + "...";
-}
 
 std::string_view color_of(osv::Severity s) {
   switch (s) {

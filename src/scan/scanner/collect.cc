@@ -43,6 +43,21 @@ std::string lang_package_type(const std::string& file_path) {
 
 namespace {
 
+// The fields OS and language packages share, moved into the report's form.
+template <class P>
+InventoryPackage inventory_package(PackageClass cls, std::string type, P& p) {
+  InventoryPackage ip;
+  ip.cls = cls;
+  ip.type = std::move(type);
+  ip.name = std::move(p.name);
+  ip.version = std::move(p.version);
+  ip.ecosystem = std::move(p.ecosystem);
+  ip.purl = std::move(p.purl);
+  ip.license = std::move(p.license);
+  ip.path = std::move(p.path);
+  return ip;
+}
+
 std::string os_key(const Package& p) { return p.path + '\0' + p.name + '\0' + p.version + '\0' + p.arch; }
 
 // OS packages: walk the layers base first; each layer that (re)wrote a
@@ -107,20 +122,12 @@ Result<> collect_packages(const std::string& rootfs, const LayerTrees* layers, r
     TRY_ASSIGN(os_layers, attribute_os(*layers));
   }
   for (Package& p : os_pkgs) {
-    InventoryPackage ip;
-    ip.cls = PackageClass::Os;
-    ip.type = os_package_type(p.path);
-    ip.name = std::move(p.name);
-    ip.version = std::move(p.version);
-    ip.ecosystem = std::move(p.ecosystem);
-    ip.purl = std::move(p.purl);
-    ip.license = std::move(p.license);
+    auto layer = os_layers.find(os_key(p));
+    InventoryPackage ip = inventory_package(PackageClass::Os, os_package_type(p.path), p);
+    if (layer != os_layers.end()) ip.layer = layer->second;
     ip.source_name = std::move(p.source_name);
     ip.source_version = std::move(p.source_version);
     ip.arch = std::move(p.arch);
-    ip.path = std::move(p.path);
-    if (auto it = os_layers.find(ip.path + '\0' + ip.name + '\0' + ip.version + '\0' + ip.arch); it != os_layers.end())
-      ip.layer = it->second;
     inv->packages.push_back(std::move(ip));
   }
   TRY_ASSIGN(auto lang, language_packages(rootfs, &inv->warnings));
@@ -130,15 +137,7 @@ Result<> collect_packages(const std::string& rootfs, const LayerTrees* layers, r
                    [](const LangPackage& a, const LangPackage& b) { return a.path < b.path; });
   std::map<std::string, std::string> file_layers;  // path -> diff id, each file looked up once
   for (LangPackage& p : lang) {
-    InventoryPackage ip;
-    ip.cls = PackageClass::Lang;
-    ip.type = lang_package_type(p.path);
-    ip.name = std::move(p.name);
-    ip.version = std::move(p.version);
-    ip.ecosystem = std::move(p.ecosystem);
-    ip.purl = std::move(p.purl);
-    ip.license = std::move(p.license);
-    ip.path = std::move(p.path);
+    InventoryPackage ip = inventory_package(PackageClass::Lang, lang_package_type(p.path), p);
     if (layers && !layers->layers.empty()) {
       auto [it, added] = file_layers.try_emplace(ip.path);
       if (added) it->second = layer_of_file(*layers, ip.path);
