@@ -251,7 +251,11 @@ Result<> Engine::kill(const std::string& id, int sig) {
   runtime::Store rt(files(id).runtime_root());
   TRY(runtime::kill(rt, id, sig, false));
   emit_container_event(root_, ci.config, "kill", {{"signal", std::to_string(sig)}});
-  return {};
+  if (sig != SIGKILL) return {};
+  // As Docker's daemon does, a SIGKILL returns once the container is down, so
+  // the next command sees it exited. A frozen task only dies once thawed.
+  if (ci.status == "paused") (void)runtime::resume(rt, id);
+  return wait_until_stopped(id, 10'000);
 }
 
 Result<> Engine::pause(const std::string& id) {

@@ -22,7 +22,13 @@ setup() {
 	APP="$WORK/app"
 	mkdir -p "$APP"
 	cp "$APP_DIR/compose.yaml" "$APP/"
-	export WEB_PORT=$((20000 + RANDOM % 20000))
+	# Below the kernel's ephemeral range (32768+), and not listened on now.
+	local i
+	for ((i = 0; i < 50; i++)); do
+		WEB_PORT=$((20000 + RANDOM % 12000))
+		ss -Hltn "sport = :$WEB_PORT" | grep -q . || break
+	done
+	export WEB_PORT
 	cd "$APP" || return 1
 }
 
@@ -315,7 +321,9 @@ YAML
 	assert_match $'\033\\[36mapp-plain-1 \\|\033\\[0m plain'
 	"$HAKO" compose events >events.out 2>&1 3>&- &
 	local ev=$!
-	sleep 0.5
+	# events shows what happens once it watches the log: wait for its inotify
+	# watch, not a fixed sleep a loaded machine can outrun.
+	eventually "ls -l /proc/$ev/fd 2>/dev/null | grep -q inotify"
 	hako compose restart plain
 	eventually 'grep -q "container start .*name=app-plain-1" events.out'
 	kill "$ev"

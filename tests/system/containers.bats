@@ -96,6 +96,11 @@ load container_helpers
 	run hako kill pp
 	assert_status 1
 	assert_match 'is not running'
+	# SIGKILL (the default) returns once the container is down, paused or not
+	hako run -d --name pk busybox sleep 600 >/dev/null
+	hako pause pk
+	hako kill pk >/dev/null
+	assert_eq "$(hako inspect -f '{{.State.Status}} {{.State.ExitCode}}' pk)" "exited 137"
 }
 
 @test "logs: tail, timestamps, follow until the container exits" {
