@@ -22,12 +22,7 @@ setup() {
 	APP="$WORK/app"
 	mkdir -p "$APP"
 	cp "$APP_DIR/compose.yaml" "$APP/"
-	# Below the kernel's ephemeral range (32768+), and not listened on now.
-	local i
-	for ((i = 0; i < 50; i++)); do
-		WEB_PORT=$((20000 + RANDOM % 12000))
-		ss -Hltn "sport = :$WEB_PORT" | grep -q . || break
-	done
+	WEB_PORT=$(unused_tcp_port) || return 1
 	export WEB_PORT
 	cd "$APP" || return 1
 }

@@ -290,6 +290,20 @@ wait_for() {
 	return 1
 }
 
+# A TCP port nothing listens on right now, below the kernel's ephemeral
+# range (32768+) so no outgoing connection holds it either.
+unused_tcp_port() {
+	local port i
+	for ((i = 0; i < 50; i++)); do
+		port=$((20000 + RANDOM % 12000))
+		if ! ss -Hltn "sport = :$port" | grep -q .; then
+			echo "$port"
+			return
+		fi
+	done
+	return 1
+}
+
 # Run a long-lived container in the background (created + started).
 run_detached() {
 	local id=${1:-$CID}
